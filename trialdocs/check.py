@@ -1,0 +1,67 @@
+"""The check stage: load, schema, cross-field rules, then each document's own checks.
+
+``check_protocol`` is what ``trialdocs check`` and the first half of
+``trialdocs build`` run. It never imports WeasyPrint: checking a protocol
+must stay fast enough to run on every save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ERROR, Diagnostic, has_errors
+from .load import Source, load_protocol
+from .rules import Rules
+from .validate import check_schema
+
+
+@dataclass
+class Checked:
+    """A protocol after checking: its source, its slug and every problem found."""
+
+    folder: Path
+    slug: str
+    source: Source | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # per-document figures the command line reports (readability scores …)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @property
+    def documents(self) -> list[str]:
+        protocol = (self.source.data.get("protocol") if self.source else None) or {}
+        return list(protocol.get("documents") or [])
+
+
+def check_protocol(folder: Path, today=None) -> Checked:
+    folder = Path(folder)
+    source, diagnostics = load_protocol(folder)
+    checked = Checked(folder, folder.name, source, diagnostics)
+    if has_errors(diagnostics) and not source.data:
+        return checked
+    checked.diagnostics += check_schema(source)
+    checked.diagnostics += Rules(source, folder.name, today).run()
+    if checked.ok:
+        from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
+        for run_check in document_checks(checked.documents):
+            run_check(checked)
+    return checked
+
+
+def find_protocols(root: Path) -> list[Path]:
+    """Every protocol folder under root: sub-folders holding YAML files, sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir()
+                  if p.is_dir() and not p.name.startswith(".")
+                  and any(f.suffix in (".yaml", ".yml") for f in p.iterdir()))
+
+
+def counts(diagnostics) -> tuple[int, int]:
+    errors = sum(d.severity == ERROR for d in diagnostics)
+    return errors, len(diagnostics) - errors

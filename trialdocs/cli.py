@@ -1,0 +1,155 @@
+"""Command line: parse arguments, call a stage, print, choose the exit status.
+
+Exit status: 0 clean (warnings allowed), 1 problems found, 2 usage error.
+Nothing a user can get wrong ends in a traceback; ``--debug`` shows one for
+what is our bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import TrialdocsError, format_json, format_text
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_ROOT = Path("protocol")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trialdocs", description="Protocol-as-code for clinical trials.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check protocols and report every problem")
+    check.add_argument("protocols", nargs="*", type=Path,
+                       help="protocol folders (default: every folder under protocol/)")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+
+    build = sub.add_parser("build", help="check, then build every document into output/")
+    build.add_argument("protocols", nargs="*", type=Path)
+    build.add_argument("--output", type=Path, default=Path("output"))
+    build.add_argument("--only", action="append", choices=["consent", "site_manual", "registry"],
+                       help="build only this document type (repeatable)")
+    build.add_argument("--site", action="append", help="build only this site's documents")
+    build.add_argument("--lang", action="append", help="build only this language")
+    build.add_argument("--jobs", "-j", type=int, default=0,
+                       help="worker processes (default: one per core)")
+    build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument("--quiet", "-q", action="store_true", help="print problems only")
+    build.add_argument("--format", choices=["text", "json"], default="text")
+
+    clean = sub.add_parser("clean", help="remove built documents and the build cache")
+    clean.add_argument("--output", type=Path, default=Path("output"))
+
+    watch = sub.add_parser("watch", help="rebuild what each saved change affects, until Ctrl-C")
+    watch.add_argument("protocols", nargs="*", type=Path)
+    watch.add_argument("--output", type=Path, default=Path("output"))
+    watch.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
+
+    imp = sub.add_parser("import-ctgov", help="start a protocol from a ClinicalTrials.gov API v2 record")
+    imp.add_argument("record", type=Path, help="study record (JSON, API v2)")
+    imp.add_argument("--into", type=Path, help="protocol folder to create (default: protocol/<nct id>)")
+    imp.add_argument("--force", action="store_true", help="replace an existing folder")
+    return parser
+
+
+def resolve_protocols(paths) -> list[Path]:
+    from .check import find_protocols
+
+    if paths:
+        missing = [p for p in paths if not p.is_dir()]
+        if missing:
+            raise UsageError(f"not a protocol folder: {missing[0]}")
+        return list(paths)
+    found = find_protocols(DEFAULT_ROOT)
+    if not found:
+        raise UsageError(f"no protocol folders under {DEFAULT_ROOT}/ (give one as an argument)")
+    return found
+
+
+class UsageError(TrialdocsError):
+    pass
+
+
+def cmd_check(args) -> int:
+    from .check import check_protocol, counts
+
+    started = time.perf_counter()
+    results = [check_protocol(folder) for folder in resolve_protocols(args.protocols)]
+    diagnostics = [d for r in results for d in r.diagnostics]
+    errors, warnings = counts(diagnostics)
+    if args.format == "json":
+        print(format_json(diagnostics))
+    else:
+        if diagnostics:
+            print(format_text(diagnostics))
+        for result in results:
+            for note in result.notes:
+                print(note)
+        names = ", ".join(r.slug for r in results)
+        print(f"checked {len(results)} protocol(s) ({names}) in "
+              f"{time.perf_counter() - started:.2f} s: {errors} error(s), {warnings} warning(s)")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .pipeline import build
+
+    return build(resolve_protocols(args.protocols), args)
+
+
+def cmd_clean(args) -> int:
+    from .pipeline import clean
+
+    return clean(args.output)
+
+
+def cmd_watch(args) -> int:
+    from .watch import watch
+
+    return watch(resolve_protocols(args.protocols), args)
+
+
+def cmd_import(args) -> int:
+    from .registry.importer import import_command
+
+    return import_command(args)
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "clean": cmd_clean, "watch": cmd_watch,
+            "import-ctgov": cmd_import}
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"trialdocs: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except TrialdocsError as exc:
+        print(f"trialdocs: error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("trialdocs: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        if args.debug:
+            raise
+        import traceback
+
+        last = traceback.extract_tb(sys.exc_info()[2])[-1]
+        print(f"trialdocs: internal error ({sys.exc_info()[0].__name__} at "
+              f"{Path(last.filename).name}:{last.lineno}); this is a bug in trialdocs, "
+              "please report it with the output of --debug", file=sys.stderr)
+        return 3

@@ -1,0 +1,40 @@
+"""Document types: one module each, saying what it checks, reads and writes.
+
+Each document module offers ``check(checked)`` (extra rules, run by
+``trialdocs check``) and ``targets(model)`` (what ``trialdocs build`` renders).
+Importing this package must stay cheap: rendering libraries are imported by
+the render stage only.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = {
+    "consent": "trialdocs.documents.consent",
+    "site_manual": "trialdocs.documents.site_manual",
+    "registry": "trialdocs.documents.registry",
+}
+
+
+def _module(document):
+    try:
+        return importlib.import_module(MODULES[document])
+    except ModuleNotFoundError as exc:
+        if exc.name == MODULES[document]:
+            return None  # this document type is not built yet
+        raise
+
+
+def document_checks(documents):
+    """The check functions of the requested documents that exist."""
+    found = []
+    for document in documents:
+        module = _module(document) if document in MODULES else None
+        if module is not None and hasattr(module, "check"):
+            found.append(module.check)
+    return found
+
+
+def document_modules(documents):
+    return [(d, m) for d in documents if d in MODULES and (m := _module(d)) is not None]

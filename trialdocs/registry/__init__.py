@@ -1,0 +1,1 @@
+"""ClinicalTrials.gov and WHO registry output: serialisers, checker and import."""

@@ -1,0 +1,82 @@
+"""The model: a checked protocol as resolved plain data, ready for documents.
+
+Documents read plain dicts and lists (JSON-like), never loader objects, so a
+target's payload can be hashed for the build cache and sent to a worker
+process. Resolving here means every reference is followed once: a site
+carries its investigator's person record, an arm its interventions, an
+objective its outcomes, so templates never look anything up.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from . import codes
+
+
+def person_name(person: dict | None) -> str:
+    """'David Klatzmann, Pr': first, middle and last names, then degrees."""
+    if not person:
+        return ""
+    names = " ".join(p for p in (person.get("first_name"), person.get("middle_name"),
+                                 person.get("last_name")) if p)
+    return f"{names}, {person['degrees']}" if person.get("degrees") else names
+
+
+def localized(value, lang: str):
+    """A text for one language: a plain string serves every language."""
+    if isinstance(value, dict):
+        return value.get(lang, "")
+    return value if value is not None else ""
+
+
+def build_model(data: dict, slug: str) -> dict:
+    """Resolve references of checked protocol data; the input is not changed."""
+    model = copy.deepcopy(data)
+    model["slug"] = slug
+    people = {p["id"]: p for p in model.get("people") or []}
+    for person in people.values():
+        person["full_name"] = person_name(person)
+    model["people_by_id"] = people
+
+    for official in model.get("officials") or []:
+        person = people.get(official.get("person"), {})
+        official["name"] = person_name(person)
+        official["person_data"] = person
+        official["role_label"] = codes.OFFICIAL_ROLE.get(official.get("role"), "")
+        official.setdefault("affiliation", person.get("affiliation"))
+    for contact in model.get("central_contacts") or []:
+        contact["person_data"] = people.get(contact.get("person"), {})
+        contact["name"] = person_name(contact["person_data"])
+
+    for site in model.get("sites") or []:
+        site["investigator_person"] = people.get(site.get("investigator"))
+        for contact in site.get("contacts") or []:
+            contact["person_data"] = people.get(contact.get("person"), {})
+            contact["name"] = person_name(contact["person_data"])
+
+    interventions = {i["id"]: i for i in model.get("interventions") or []}
+    for intervention in interventions.values():
+        intervention["arm_labels"] = []
+    for arm in model.get("arms") or []:
+        arm["intervention_list"] = [interventions[i] for i in arm.get("interventions") or []
+                                    if i in interventions]
+        for intervention in arm["intervention_list"]:
+            intervention["arm_labels"].append(arm["label"])
+
+    objectives = {o["id"]: o for o in model.get("objectives") or []}
+    for objective in objectives.values():
+        objective["outcomes"] = []
+    for kind in ("primary", "secondary", "other"):
+        for outcome in (model.get("outcomes") or {}).get(kind) or []:
+            outcome["kind"] = kind
+            if outcome.get("objective") in objectives:
+                objectives[outcome["objective"]]["outcomes"].append(outcome)
+
+    schedule = model.get("schedule")
+    if schedule:
+        visit_ids = [v["id"] for v in schedule.get("visits") or []]
+        for procedure in schedule.get("procedures") or []:
+            marked = set(procedure.get("visits") or [])
+            procedure["marks"] = [vid in marked for vid in visit_ids]
+    return model

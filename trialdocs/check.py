@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import ERROR, Diagnostic, has_errors
 from .load import Source, load_protocol
 from .rules import Rules
-from .validate import check_schema
+from .validate import validate
 
 
 @dataclass
@@ -43,8 +43,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
-    checked.diagnostics += check_schema(source)
-    checked.diagnostics += Rules(source, folder.name, today).run()
+    problems, trusted = validate(source)
+    checked.diagnostics += problems
+    checked.diagnostics += Rules(source, folder.name, today, trusted).run()
     if checked.ok:
         from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
         for run_check in document_checks(checked.documents):

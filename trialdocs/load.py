@@ -295,3 +295,15 @@ def _rebase(source: Source, name: str, key: str) -> None:
             table[(key,) + path[n:]] = table.pop(path)
     if () not in source.positions:
         source.positions[()] = (name, 1, 1)
+
+
+def load_protocol_file_plain(path: Path) -> dict:
+    """Load one YAML file of the project's own (template strings) with the same safe rules."""
+    local = Source(folder=path.parent)
+    name = display(path)
+    data, problems = _load_file(path, name, local)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors or not isinstance(data, dict):
+        from .errors import TrialdocsError
+        raise TrialdocsError("; ".join(str(p) for p in errors) or f"{name}: not a mapping")
+    return data

@@ -3,8 +3,9 @@
 References resolve, ids are unique, ages and dates are in order and agree with
 the study status, phases and masking are coherent, and each requested
 document has the blocks it is built from. Each rule appends Diagnostics and
-returns; none stops at the first problem. The rules run only on data that
-passed the schema for the fields they read, so they never meet a wrong type.
+returns; none stops at the first problem. The rules read the data with every
+wrongly typed value removed (``validate.validate``), so they never meet a wrong
+type; a value the schema refused for other reasons may still reach them.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ DOCUMENT_NEEDS = {
 class Rules:
     """Runs every cross-field rule over one loaded protocol."""
 
-    def __init__(self, source: Source, slug: str, today: dt.date | None = None):
+    def __init__(self, source: Source, slug: str, today: dt.date | None = None, data=None):
         self.source = source
-        self.data = source.data
+        self.data = source.data if data is None else data
         self.slug = slug
         self.today = today or dt.date.today()
         self.out: list[Diagnostic] = []
@@ -294,9 +295,10 @@ class Rules:
     def design(self):
         if self.get("design", "study_type") != "INTERVENTIONAL":
             return
+        design = self.source.data.get("design") or {}  # as written: a wrong type is not missing
         for key in ("phases", "primary_purpose", "allocation", "intervention_model", "masking",
                     "enrollment"):
-            if self.get("design", key) is None:
+            if design.get(key) is None:
                 self.error(("design",), f"missing required field '{key}' for an interventional study",
                            key=True)
         phases = self.get("design", "phases", default=[])

@@ -401,6 +401,12 @@ SCHEMA = {
             "explanation": loc_md(),
         })),
         "copies": loc(),
+        # US Common Rule elements (46.116(b)(9), (c)(7)-(9)); checked only under us_common_rule
+        "biospecimens": flag(),
+        "future_use": loc_md(),
+        "commercial_use": loc_md(),
+        "results_return": loc_md(),
+        "wgs": loc_md(),
         "readability": record({
             "en": record({"fkgl_max": dict(type="number"), "fre_min": dict(type="number")}),
             "fr": record({"km_min": dict(type="number")}),

@@ -10,6 +10,7 @@ here and nowhere else, so it can be swapped without touching the rest.
 from __future__ import annotations
 
 import difflib
+import re
 
 import cerberus
 from cerberus import errors as cerr
@@ -44,12 +45,7 @@ class _Validator(cerberus.Validator):
     def _validate_localized(self, constraint, field, value):
         """{'type': 'string'}"""
         languages = self._config.get("languages") or []
-        if isinstance(value, str):
-            if constraint == "patient" and languages:
-                self._error(field, "patient-facing text needs one value per language ("
-                            + ", ".join(languages) + "), e.g. " + languages[0] + ": …")
-            return
-        if not isinstance(value, dict):
+        if not isinstance(value, dict):  # text for every language; the type rule decides
             return
         for lang in languages:
             if lang not in value:
@@ -92,11 +88,17 @@ def schema_at(path):
     return rules
 
 
-def suggest(word, choices) -> str:
+def closest(word, choices):
+    """The choice a mistyped word most likely meant, or None."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     if not match:
         match = [c for c in map(str, choices) if c.lower() == str(word).lower()]
-    return f"did you mean '{match[0]}'?" if match else ""
+    return match[0] if match else None
+
+
+def suggest(word, choices) -> str:
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else ""
 
 
 def _allowed_list(values, limit=12) -> str:
@@ -105,17 +107,109 @@ def _allowed_list(values, limit=12) -> str:
     return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
+YES_NO = {"yes": "true", "y": "true", "on": "true", "no": "false", "n": "false", "off": "false"}
+
+
+def _given(value, spelled) -> str:
+    """What was written instead, in the user's words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {spelled or value}"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _wrong_type(error, spelled, rules, languages) -> tuple[str, str]:
+    """Message and hint for a value of the wrong type."""
+    value = error.value
+    wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+    words = " or ".join(TYPE_WORDS.get(w, w) for w in wanted)
+    if value is None:
+        return f"has no value; it must be {words}", ""
+    if rules.get("localized") == "patient" and isinstance(value, str) and languages:
+        return (f"patient-facing text needs one text per language ({', '.join(languages)})",
+                f"write it as {{{languages[0]}: {spelled or value}}}" if len(languages) == 1
+                else "one line per language under it: " + ", ".join(f"{lang}: …" for lang in languages))
+    message = f"must be {words}, not {_given(value, spelled)}"
+    regex = rules.get("regex")
+    if "string" in wanted and spelled is not None:
+        if regex and not re.match(regex, spelled):
+            return f"'{spelled}' " + REGEX_WORDS.get(regex, f"must match {regex}"), ""
+        return message, (f"it would be read as {_given(value, None)}; "
+                         f"write it in quotes: \"{spelled}\"")
+    if "list" in wanted and not isinstance(value, (list, dict)):
+        return message, f"write it as a list: [{spelled or value}]"
+    if isinstance(value, str) and "integer" in wanted and value.isdigit():
+        return message, f"a number has no leading zero: write {int(value)}"
+    if isinstance(value, str) and "boolean" in wanted:
+        if value.lower() in ("true", "false"):
+            return message, f"remove the quotes: {value.lower()}"
+        if value.lower() in YES_NO:
+            return message, f"write {YES_NO[value.lower()]}"
+    return message, ""
+
+
 def check_schema(source: Source) -> list[Diagnostic]:
+    return validate(source)[0]
+
+
+def validate(source: Source) -> tuple[list[Diagnostic], dict]:
+    """The schema's diagnostics, and the data with every wrongly typed value removed.
+
+    Cross-field rules read the second, so they never meet a list where the
+    schema wants text (a removed list item becomes None: indices, and so
+    positions, stay as written).
+    """
     languages = []
     proto = source.data.get("protocol")
     if isinstance(proto, dict) and isinstance(proto.get("languages"), list):
         languages = [lang for lang in proto["languages"] if isinstance(lang, str)]
     validator = _Validator(S.SCHEMA, languages=languages)
     validator.validate(source.data)
-    return [_diagnostic(source, e) for e in _leaves(validator._errors)]
+    errors = list(_leaves(validator._errors))
+    # A misspelt required key is one mistake: report the unknown key with its
+    # "did you mean", not also the required field it was meant to be.
+    meant = set()
+    for error in errors:
+        if error.code == cerr.UNKNOWN_FIELD.code:
+            path = tuple(error.document_path)
+            match = closest(path[-1], _known_fields(schema_at(path[:-1]) or {}))
+            if match:
+                meant.add(path[:-1] + (match,))
+    diagnostics = [_diagnostic(source, e, languages) for e in errors
+                   if not (e.code == cerr.REQUIRED_FIELD.code
+                           and tuple(e.document_path) in meant)]
+    trusted = _without(source.data, [tuple(e.document_path) for e in errors
+                                     if e.code == cerr.BAD_TYPE.code])
+    return diagnostics, trusted
 
 
-def _diagnostic(source: Source, error) -> Diagnostic:
+def _without(data, paths):
+    """A copy of data with the values at paths removed (list items become None)."""
+    if not paths:
+        return data
+    if () in paths:
+        return None
+    if isinstance(data, dict):
+        return {k: _without(v, [p[1:] for p in paths if p[0] == k]) for k, v in data.items()
+                if (k,) not in paths}
+    if isinstance(data, list):
+        return [_without(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(data)]
+    return data
+
+
+def _known_fields(parent) -> list:
+    if parent.get("type") == "list":
+        parent = parent.get("schema") or {}
+    return list(parent["schema"]) if "schema" in parent else list(S.SCHEMA)
+
+
+def _diagnostic(source: Source, error, languages=()) -> Diagnostic:
     path = tuple(error.document_path)
     code = error.code
     file, line, col = source.where(path)
@@ -126,25 +220,11 @@ def _diagnostic(source: Source, error) -> Diagnostic:
         message = f"missing required field '{path[-1]}'"
     elif code == cerr.UNKNOWN_FIELD.code:
         file, line, col = source.where_key(path)
-        parent = schema_at(path[:-1])
-        known = list(parent["schema"]) if parent and "schema" in parent else list(S.SCHEMA)
-        if parent and parent.get("type") == "list":
-            known = list(parent["schema"].get("schema", {}))
+        known = _known_fields(schema_at(path[:-1]) or {})
         message = f"unknown field '{path[-1]}'"
         hint = suggest(path[-1], known) or f"allowed here: {_allowed_list(known, 20)}"
     elif code == cerr.BAD_TYPE.code:
-        wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
-        words = " or ".join(TYPE_WORDS.get(w, w) for w in wanted)
-        message = f"must be {words}"
-        if "string" in wanted and spelled is not None:
-            hint = (f"'{spelled}' was read as {type(error.value).__name__} "
-                    f"{error.value!r}; write it in quotes: \"{spelled}\"")
-        elif error.value is None:
-            message = f"has no value; it must be {words}"
-        elif isinstance(error.value, str) and "integer" in wanted and error.value.isdigit():
-            hint = f"'{error.value}' has a leading zero; write {int(error.value)}"
-        elif isinstance(error.value, str) and "boolean" in wanted:
-            hint = f"'{error.value}' is text here; write true or false"
+        message, hint = _wrong_type(error, spelled, schema_at(path) or {}, languages)
     elif code == cerr.NOT_NULLABLE.code:
         rules = schema_at(path) or {}
         wanted = rules.get("type", "")
@@ -169,8 +249,6 @@ def _diagnostic(source: Source, error) -> Diagnostic:
         message = f"must be at most {error.constraint}"
     elif code == cerr.CUSTOM.code:
         message = error.info[0] if error.info else "is not valid"
-        if message.startswith("missing translation") or message.startswith("patient-facing"):
-            file, line, col = source.where(path)
     else:
         message = f"is not valid ({error.rule})"
     return Diagnostic(file, line, col, ERROR, dotted(path), message, hint, code="schema")

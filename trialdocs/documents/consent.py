@@ -1,0 +1,467 @@
+"""Consent documents: one information note + consent form per site and language.
+
+``ELEMENTS`` is the machine-checkable checklist of consent.md §1f: each
+element says which regimes require it, when it applies, and which YAML fields
+satisfy it (none when the template's fixed wording does, as for the right to
+withdraw). ``check`` proves every required element of every declared regime
+is present for every form, and scores the readability of the prose;
+``targets`` describes the HTML and PDF of each form with exactly the data it
+reads, localized, so a change to one site rebuilds that site's forms only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import codes
+from ..errors import ERROR, WARNING, Diagnostic
+from ..load import dotted
+from ..model import localized
+from ..readability import empty, score
+from ..render import strings
+from ..rules import is_illustrative
+from ..targets import Target
+
+ALL = frozenset(codes.REGIMES)
+US_CR, US_FDA, ICH, EU, FR, GDPR = ("us_common_rule", "us_fda", "ich_e6r3", "eu_ctr",
+                                    "fr_csp", "gdpr")
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    name: str
+    regimes: frozenset = ALL
+    fields: tuple = ()                     # dotted YAML paths that must hold a value
+    when: str = ""                         # name of a condition (CONDITIONS below)
+    extra: dict = field(default_factory=dict)  # regime -> more fields it needs
+
+    def applies(self, declared: set, data: dict) -> bool:
+        return bool(self.regimes & declared) and (not self.when or CONDITIONS[self.when](data))
+
+
+def _get(data, path):
+    value = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+CONDITIONS = {
+    "female": lambda d: _get(d, "eligibility.sex") in ("FEMALE", "ALL"),
+    "randomized": lambda d: _get(d, "design.allocation") == "RANDOMIZED",
+    "act": lambda d: bool(_get(d, "regulatory.us_fda_applicable_clinical_trial")),
+    "witness": lambda d: bool(_get(d, "consent.allow_witness")),
+    "incapacitated": lambda d: bool(_get(d, "consent.includes_incapacitated")),
+    "optional": lambda d: bool(_get(d, "consent.optional")),
+    "exclusion": lambda d: bool(_get(d, "consent.exclusion_period")
+                                or _get(d, "consent.national_file_registration")),
+    "biospecimens": lambda d: bool(_get(d, "consent.biospecimens")),
+}
+
+E = Element
+ELEMENTS = [
+    # A. structure and process
+    E("STR-KEYINFO", "Key-information section first", ALL, ("consent.key_information",)),
+    E("STR-SEPARATE", "Information sheet and consent form are separate", frozenset({FR, EU})),
+    E("STR-VERSION", "Version number and date on every page", ALL,
+      ("consent.version", "consent.version_date")),
+    E("STR-PAGING", "Page X of Y on every page"),
+    E("STR-INITIALS", "Initials box on every page of the information sheet", frozenset({FR})),
+    E("STR-IDS", "Trial identifiers", ALL, ("identification.org_study_id",),
+      extra={EU: ("regulatory.eu_ct_number",)}),
+    E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, FR}),
+      ("consent.interviewer_role",)),
+    E("STR-TIME", "Time to decide"),
+    # B. content
+    E("EL-RESEARCH", "States it is research; experimental aspects identified", ALL, ("consent.why",)),
+    E("EL-PURPOSE", "Purpose / objectives", ALL, ("consent.purpose",)),
+    E("EL-METHOD", "Design / methodology", ALL, ("consent.method",)),
+    E("EL-RANDOM", "Treatments and probability of random assignment", frozenset({ICH})),
+    E("EL-PROCEDURES", "Procedures, including invasive ones", ALL, ("consent.procedures",)),
+    E("EL-DURATION", "Expected duration of participation", ALL, ("consent.duration",)),
+    E("EL-OBLIGATIONS", "Participant obligations / constraints", ALL, ("consent.obligations",)),
+    E("EL-RISKS", "Foreseeable risks, discomforts, inconveniences", ALL, ("consent.risks",)),
+    E("EL-RISK-PREG", "Risks to embryo, foetus or nursing infant; unforeseeable risks", ALL,
+      ("consent.pregnancy_risks",), when="female"),
+    E("EL-BENEFITS", "Expected benefits (or none)", ALL, ("consent.benefits",)),
+    E("EL-ALTERN", "Alternatives", ALL, ("consent.alternatives",)),
+    E("EL-AFTER", "Care after the trial, after early stop, after exclusion",
+      frozenset({FR, EU, ICH}), ("consent.after_trial",)),
+    E("EL-CONFID", "Confidentiality of records", ALL, ("consent.confidentiality",)),
+    E("EL-FDA-INSPECT", "FDA may inspect records", frozenset({US_FDA})),
+    E("EL-ACCESS", "Direct access to source records by monitors, auditors, committees, regulators",
+      frozenset({ICH, EU, FR})),
+    E("EL-DATA", "Data handling, including after withdrawal; GDPR items",
+      frozenset({ICH, EU, FR, GDPR}), ("consent.data_protection",)),
+    E("EL-INJURY", "Compensation / treatment for research injury", ALL, ("consent.injury",),
+      extra={FR: ("regulatory.insurance",)}),
+    E("EL-CONTACTS", "Contacts: questions, rights, injury; 24/7", ALL,
+      ("consent.emergency_phone",)),
+    E("EL-VOLUNTARY", "Voluntary; refusal or withdrawal without penalty"),
+    E("EL-WITHDRAW-CONSEQ", "Consequences and procedure of withdrawal", ALL, ("consent.withdrawal",)),
+    E("EL-TERMINATION", "When the investigator or sponsor may end participation", ALL,
+      ("consent.termination",)),
+    E("EL-COSTS", "Extra costs to the participant", ALL, ("consent.costs",)),
+    E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, FR}),
+      ("consent.compensation",)),
+    E("EL-NEWINFO", "New findings will be shared"),
+    E("EL-NUMBER", "Approximate number of participants", ALL, ("design.enrollment.count",)),
+    E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, EU, FR}),
+      ("consent.results",)),
+    E("EL-HEALTH-INFO", "Right to access own health information", frozenset({FR})),
+    E("EL-ETHICS-AUTH", "Ethics committee opinion and competent authority authorisation",
+      frozenset({FR}), ("regulatory.approvals.ethics", "regulatory.approvals.competent_authority")),
+    E("EL-EXCLUSION", "No concurrent research / exclusion period / national volunteers file",
+      frozenset({FR}), when="exclusion"),
+    E("EL-FUTURE-USE", "Future use of de-identified data or samples", frozenset({US_CR}),
+      ("consent.future_use",)),
+    E("EL-COMMERCIAL", "Commercial profit from biospecimens", frozenset({US_CR}),
+      ("consent.commercial_use",), when="biospecimens"),
+    E("EL-RETURN-RESULTS", "Return of clinically relevant individual results", frozenset({US_CR}),
+      ("consent.results_return",)),
+    E("EL-WGS", "Whole-genome sequencing", frozenset({US_CR}), ("consent.wgs",), when="biospecimens"),
+    E("EL-CTGOV", "Verbatim ClinicalTrials.gov sentence", ALL, when="act"),
+    # C. signature page and copies
+    E("SIG-PARTICIPANT", "Participant name, signature, date"),
+    E("SIG-OBTAINER", "Person obtaining consent: name, role, signature, date",
+      frozenset({ICH, EU, FR})),
+    E("SIG-WITNESS", "Impartial witness block", ALL, when="witness"),
+    E("SIG-LAR", "Legally authorised representative block", ALL, when="incapacitated"),
+    E("SIG-OPTIONAL", "Separate opt-in for optional parts", ALL, when="optional"),
+    E("SIG-COPY", "Copy to participant"),
+    E("SIG-VERSION-REF", "Consent form cites the information sheet version and date",
+      frozenset({FR})),
+]
+
+# Which template strings carry a fixed-wording element (for the evidence a test looks for).
+FIXED_TEXT = {
+    "STR-TIME": "time_to_decide", "EL-VOLUNTARY": "voluntary", "EL-NEWINFO": "new_information",
+    "EL-HEALTH-INFO": "health_information", "EL-ACCESS": "access_statement",
+    "EL-FDA-INSPECT": "fda_inspect", "EL-CTGOV": "ctgov_sentence", "SIG-PARTICIPANT": "participant",
+    "SIG-OBTAINER": "person_obtaining", "SIG-WITNESS": "witness", "SIG-LAR": "representative",
+    "SIG-OPTIONAL": "optional_choice", "STR-SEPARATE": "consent_form_title",
+    "EL-RESEARCH": "research_statement", "SIG-COPY": "copies",
+}
+
+# Sections scored for readability: YAML fields holding patient prose, in order.
+PROSE_SECTIONS = ["key_information", "why", "purpose", "method", "procedures",
+                  "invasive_procedures", "duration", "obligations", "benefits", "risks",
+                  "pregnancy_risks", "alternatives", "after_trial", "termination", "costs",
+                  "compensation", "injury", "confidentiality", "withdrawal", "results"]
+DEFAULT_TARGETS = {"en": {"fkgl_max": 8.0, "fre_min": 60.0}, "fr": {"km_min": 60.0}}
+
+
+def declared_regimes(data) -> set:
+    return set(_get(data, "regulatory.regimes") or [])
+
+
+def _present(value) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, (str, list, dict)):
+        return bool(value)
+    return True
+
+
+def required_elements(data):
+    declared = declared_regimes(data)
+    return [e for e in ELEMENTS if e.applies(declared, data)]
+
+
+# -- check ----------------------------------------------------------------------
+
+def check(checked) -> None:
+    source, data = checked.source, checked.source.data
+    declared = declared_regimes(data)
+    for element in required_elements(data):
+        regimes = ", ".join(codes.REGIMES[r] for r in sorted(element.regimes & declared))
+        needed = list(element.fields)
+        for regime, more in element.extra.items():
+            if regime in declared:
+                needed += list(more)
+        for path in needed:
+            if not _present(_get(data, path)):
+                parent = tuple(path.split(".")[:-1])
+                where = source.where_key(parent) if parent else source.where(())
+                checked.diagnostics.append(Diagnostic(
+                    *where, ERROR, path,
+                    f"consent element {element.id} ({element.name}) is missing",
+                    f"required by {regimes}; add {path}", code="consent"))
+    if FR in declared and _get(data, "consent.initials_every_page") is False:
+        checked.diagnostics.append(Diagnostic(
+            *source.where(("consent", "initials_every_page")), WARNING,
+            "consent.initials_every_page",
+            "French practice asks for the participant's initials on every page"))
+    for site_index, site in enumerate(data.get("sites") or []):
+        if not site.get("investigator") or not (site.get("phone") or site.get("email")):
+            checked.diagnostics.append(Diagnostic(
+                *source.where(("sites", site_index)), ERROR, f"sites[{site_index}]",
+                f"consent element EL-CONTACTS is missing for site '{site.get('id')}'",
+                "each site needs an investigator and a phone or e-mail for its consent forms",
+                code="consent"))
+    _check_exculpatory(checked)
+    _check_readability(checked)
+
+
+EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold harmless",
+               "renonce à tout recours", "renoncer à tout recours", "dégage la responsabilité",
+               "dégager la responsabilité"]
+
+
+def _check_exculpatory(checked):
+    """STR-NO-EXCULP: no wording that makes a participant give up rights."""
+    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
+        lowered = text.lower()
+        for phrase in EXCULPATORY:
+            if phrase in lowered:
+                checked.diagnostics.append(Diagnostic(
+                    *checked.source.where(path), ERROR, dotted(path),
+                    f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
+                    "a consent form may not make the participant waive rights", code="consent"))
+
+
+def _consent_texts(value, path):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _consent_texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _consent_texts(item, path + (index,))
+
+
+def readability(data, lang):
+    """Per-section and overall scores of one language's consent prose."""
+    consent = data.get("consent") or {}
+    sections = {}
+    for key in PROSE_SECTIONS:
+        value = consent.get(key)
+        if key == "risks":
+            texts = [localized(r.get("text"), lang) for r in value or []]
+        elif key == "obligations":
+            texts = [localized(v, lang) for v in value or []]
+        else:
+            texts = [localized(value, lang)] if value else []
+        texts = [t for t in texts if t]
+        if texts:
+            sections[key] = sum((score(t, lang) for t in texts), empty())
+    return sections
+
+
+def _targets_for(data, lang):
+    configured = _get(data, f"consent.readability.{lang}") or {}
+    return {**DEFAULT_TARGETS.get(lang, {}), **configured}
+
+
+def _check_readability(checked):
+    data = checked.source.data
+    languages = _get(data, "protocol.languages") or []
+    sites = [s.get("id") for s in data.get("sites") or []]
+    for lang in languages:
+        sections = readability(data, lang)
+        if not sections:
+            continue
+        targets = _targets_for(data, lang)
+        total = sum(sections.values(), empty())
+        for key, result in sections.items():
+            path = ("consent", key)
+            if lang == "en":
+                if result.fk_grade > targets["fkgl_max"] or result.flesch < targets["fre_min"]:
+                    checked.diagnostics.append(Diagnostic(
+                        *checked.source.where(path), WARNING, dotted(path),
+                        f"English text is harder than the target: Flesch-Kincaid grade "
+                        f"{result.fk_grade:.1f} (target ≤ {targets['fkgl_max']:g}), reading ease "
+                        f"{result.flesch:.0f} (target ≥ {targets['fre_min']:g})",
+                        "shorter sentences and everyday words", code="readability"))
+            elif lang == "fr" and result.kandel_moles < targets["km_min"]:
+                checked.diagnostics.append(Diagnostic(
+                    *checked.source.where(path), WARNING, dotted(path),
+                    f"French text is harder than the target: Kandel-Moles {result.kandel_moles:.0f} "
+                    f"(target ≥ {targets['km_min']:g})",
+                    "phrases plus courtes, mots courants", code="readability"))
+        figures = (f"Flesch reading ease {total.flesch:.1f}, Flesch-Kincaid grade {total.fk_grade:.1f}"
+                   if lang == "en" else f"Kandel-Moles {total.kandel_moles:.1f}")
+        for site in sites:
+            checked.notes.append(f"readability {checked.slug} consent/{site}.{lang}: {figures} "
+                                 f"({total.words} words, {total.sentences} sentences)")
+
+
+# -- targets ----------------------------------------------------------------------
+
+def _format_date(iso: str, lang: str) -> str:
+    s = strings(lang)
+    year, month, day = (int(x) for x in iso.split("-"))
+    return s["date_format"].format(d=day, month=s["months"][month - 1], y=year)
+
+
+def _address(address: dict | None) -> str:
+    if not address:
+        return ""
+    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
+                                                       address.get("city")) if p),
+             address.get("country")]
+    return ", ".join(p for p in parts if p)
+
+
+def _localize_all(value, lang):
+    """A consent block with every localized mapping reduced to one language's text."""
+    if isinstance(value, dict):
+        if value and set(value) <= set(codes.LANGUAGES):
+            return value.get(lang, "")
+        return {k: _localize_all(v, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_localize_all(v, lang) for v in value]
+    return value
+
+
+def context(model: dict, site: dict, lang: str) -> dict:
+    """Exactly what one form reads: this site, this language, the shared study facts."""
+    protocol = model["protocol"]
+    consent = model.get("consent") or {}
+    regulatory = model.get("regulatory") or {}
+    declared = set(regulatory.get("regimes") or [])
+    ident = model.get("identification") or {}
+    coordinator = next((o for o in model.get("officials") or []
+                        if o.get("role") == "PRINCIPAL_INVESTIGATOR"), None)
+    investigator = site.get("investigator_person") or {}
+    approvals = regulatory.get("approvals") or {}
+    insurance = regulatory.get("insurance")
+    schedule = model.get("schedule") or {}
+    visits = []
+    for visit in schedule.get("visits") or []:
+        names = [localized(p.get("lay_name") or p.get("name"), lang)
+                 for p in schedule.get("procedures") or [] if visit["id"] in (p.get("visits") or [])]
+        visits.append({"name": localized(visit.get("lay_name") or visit.get("name"), lang),
+                       "procedures": names})
+    illustrative = protocol.get("illustrative") or []
+    title = localized(consent.get("title"), lang) or ident.get("brief_title") or protocol["title"]
+    return {
+        "doc": {
+            "title": f"{title} ({localized(site.get('name'), lang) or site.get('facility')})",
+            "author": model["sponsors"]["lead"]["name"],
+            "description": strings(lang)["consent_doc_title"],
+            "date": consent.get("version_date") or protocol["version_date"],
+            "kind": "consent",
+            "draft": protocol.get("status") == "draft",
+            "illustrative_notice": localized(protocol.get("illustrative_notice"), lang)
+            if illustrative else "",
+        },
+        "version": consent.get("version", protocol["version"]),
+        "version_date": _format_date(consent.get("version_date") or protocol["version_date"], lang),
+        "initials_every_page": bool(consent.get("initials_every_page")),
+        "study": {
+            "title": title,
+            "sponsor": model["sponsors"]["lead"]["name"],
+            "sponsor_address": _address((model.get("sponsors") or {}).get("address")),
+            "coordinator": coordinator["name"] if coordinator else "",
+            "org_study_id": ident.get("org_study_id"),
+            "nct_id": ident.get("nct_id"),
+            "eu_ct_number": regulatory.get("eu_ct_number"),
+            "id_rcb": regulatory.get("id_rcb"),
+            "enrollment": ((model.get("design") or {}).get("enrollment") or {}).get("count"),
+            "n_sites": len(model.get("sites") or []),
+            "randomized": (model.get("design") or {}).get("allocation") == "RANDOMIZED",
+            "arms": [localized(a.get("lay"), lang) or a["label"] for a in model.get("arms") or []],
+        },
+        "site": {
+            "id": site["id"],
+            "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
+            "department": localized(site.get("department"), lang),
+            "address": _address(site.get("address")),
+            "phone": site.get("phone") or investigator.get("phone"),
+            "email": site.get("email") or investigator.get("email"),
+            "emergency_phone": site.get("emergency_phone") or consent.get("emergency_phone"),
+            "investigator": investigator.get("full_name", ""),
+        },
+        "c": _localize_all({k: v for k, v in consent.items() if k != "readability"}, lang),
+        "regimes": {"us_fda": US_FDA in declared, "fr_csp": FR in declared,
+                    "act": bool(regulatory.get("us_fda_applicable_clinical_trial"))},
+        "approvals": {
+            "ethics": {**approvals["ethics"], "date": _format_date(approvals["ethics"]["date"], lang)}
+            if approvals.get("ethics") else None,
+            "authority": {**approvals["competent_authority"],
+                          "date": _format_date(approvals["competent_authority"]["date"], lang)}
+            if approvals.get("competent_authority") else None,
+        } if approvals else None,
+        "insurance": {"insurer": insurance["insurer"], "policy_number": insurance["policy_number"],
+                      "address": _address(insurance.get("address"))} if insurance else None,
+        "rights_office": _localize_all(consent.get("rights_office"), lang),
+        "visits": visits,
+        "us_sections": [(k, t) for k, t in (("future_use", "future_use"),
+                                            ("commercial_use", "commercial"),
+                                            ("results_return", "results_return"), ("wgs", "wgs"))
+                        if consent.get(k) and US_CR in declared],
+        "illustrative_content": is_illustrative(illustrative, ("consent",)),
+    }
+
+
+TEMPLATES = ["base.html", "consent/consent.html", "style/document.css", "style/consent.css",
+             "style/print.css", "style/consent-print.css"]
+
+
+def targets(model: dict) -> list[Target]:
+    out = []
+    for site in model.get("sites") or []:
+        for lang in model["protocol"]["languages"]:
+            payload = {"template": "consent/consent.html", "lang": lang,
+                       "css": ["style/document.css", "style/consent.css"],
+                       "print_css": ["style/print.css", "style/consent-print.css"],
+                       "context": context(model, site, lang)}
+            templates = TEMPLATES + [f"i18n/{lang}.yaml"]
+            stem = f"consent/{site['id']}.{lang}"
+            out.append(Target(f"{stem}.html", "consent", "trialdocs.render:render_html", payload,
+                              templates, site["id"], lang))
+            out.append(Target(f"{stem}.pdf", "consent", "trialdocs.pdf:render_pdf", payload,
+                              templates, site["id"], lang))
+    return out
+
+
+def element_evidence(model: dict, site_id: str, lang: str) -> dict:
+    """For each required element, texts that must appear in that form (used by tests)."""
+    s = strings(lang)
+    site = next(x for x in model["sites"] if x["id"] == site_id)
+    ctx = context(model, site, lang)
+    c = ctx["c"]
+    evidence = {}
+    for element in required_elements(model):
+        found = []
+        if element.id in FIXED_TEXT:
+            found.append(s[FIXED_TEXT[element.id]])
+        for path in element.fields:
+            value = _get({**model, "consent": c}, path)
+            if isinstance(value, str) and path.startswith("consent.") and len(value) > 3:
+                found.append(value)
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                found.append(value[0])
+            elif isinstance(value, list) and value and isinstance(value[0], dict) and "text" in value[0]:
+                found.append(value[0]["text"])
+        if element.id == "STR-VERSION":
+            found.append(f"{s['version']} {ctx['version']} {s['dated']} {ctx['version_date']}")
+        if element.id == "STR-PAGING":
+            found.append(f"{s['page']} 1 {s['of']}")
+        if element.id == "STR-INITIALS":
+            found.append(s["initials"])
+        if element.id == "STR-IDS":
+            found.append(ctx["study"]["org_study_id"])
+        if element.id == "EL-CONTACTS":
+            found += [ctx["site"]["investigator"], ctx["site"]["emergency_phone"]]
+        if element.id == "EL-NUMBER":
+            found.append(str(ctx["study"]["enrollment"]))
+        if element.id == "EL-ETHICS-AUTH":
+            found.append(ctx["approvals"]["ethics"]["committee"])
+        if element.id == "EL-INJURY" and ctx["insurance"]:
+            found.append(ctx["insurance"]["policy_number"])
+        if element.id == "SIG-VERSION-REF":
+            found.append(s["consent_statements"]["read"].format(version=ctx["version"],
+                                                                date=ctx["version_date"]))
+        if element.id == "EL-RANDOM":
+            found.append(s["randomized_statement" if ctx["study"]["randomized"] else "same_treatment"])
+        if element.id == "EL-DATA":
+            found.append(c["data_protection"]["controller"])
+        if element.id == "EL-EXCLUSION":
+            found.append(c.get("exclusion_period") or s["national_file"])
+        evidence[element.id] = [f for f in found if f]
+    return evidence
+

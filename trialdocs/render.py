@@ -1,0 +1,171 @@
+"""The render stage: Jinja templates and Markdown to HTML and text.
+
+Everything from the YAML is data. Autoescaping is on for every HTML template
+whatever its file name (``select_autoescape`` misses ``.j2``); Markdown goes
+through markdown-it-py with raw HTML off, images shown as their description,
+and only http(s) and mailto links kept as links, so nothing a protocol author
+writes can become markup, a fetch or a file read. Missing variables are
+errors (StrictUndefined), reported with the template's file and line.
+
+Renderer functions take a target payload ``{"template", "lang", "context"}``
+and return bytes; they are pure, so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from . import codes
+from .errors import TrialdocsError
+from .load import load_protocol_file_plain
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class TemplateError(TrialdocsError):
+    """A template failed; the message names the template file and line."""
+
+
+# -- Markdown ----------------------------------------------------------------
+
+def _render_link_open(tokens, idx, options, env, renderer=None):
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    token.meta["kept"] = href.lower().startswith(SAFE_LINK_SCHEMES)
+    # find the matching close so it can be dropped too
+    depth = 0
+    for close in tokens[idx + 1:]:
+        if close.type == "link_open":
+            depth += 1
+        elif close.type == "link_close":
+            if depth == 0:
+                close.meta["kept"] = token.meta["kept"]
+                break
+            depth -= 1
+    if not token.meta["kept"]:
+        return ""
+    return f'<a href="{escape(href)}">'
+
+
+def _render_link_close(tokens, idx, options, env, renderer=None):
+    return "</a>" if tokens[idx].meta.get("kept") else ""
+
+
+def _render_image(tokens, idx, options, env, renderer=None):
+    token = tokens[idx]
+    alt = "".join(child.content for child in token.children or [])
+    return str(escape(alt))
+
+
+@functools.lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable("table")
+    parser.add_render_rule("link_open", _render_link_open)
+    parser.add_render_rule("link_close", _render_link_close)
+    parser.add_render_rule("image", _render_image)
+    return parser
+
+
+def markdown(text) -> Markup:
+    """Markdown to safe HTML (see the module docstring for what is refused)."""
+    if not text:
+        return Markup("")
+    return Markup(markdown_parser().render(str(text)))
+
+
+def markdown_inline(text) -> Markup:
+    if not text:
+        return Markup("")
+    return Markup(markdown_parser().renderInline(str(text)))
+
+
+# -- template strings (headings, labels) per language --------------------------
+
+@functools.lru_cache(maxsize=None)
+def strings(lang: str) -> dict:
+    """The template strings of one language, from templates/i18n/<lang>.yaml."""
+    data = load_protocol_file_plain(TEMPLATES / "i18n" / f"{lang}.yaml")
+    return data
+
+
+# -- Jinja ---------------------------------------------------------------------
+
+def css_string(value) -> Markup:
+    """Text made safe inside a CSS double-quoted string."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = "".join(ch if ch.isprintable() else " " for ch in text).replace("<", "\\3c ")
+    return Markup(text)
+
+
+def _localize(value, lang):
+    if isinstance(value, dict):
+        return value.get(lang, "")
+    return "" if value is None else value
+
+
+@functools.lru_cache(maxsize=2)
+def environment(autoescape: bool = True) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown
+    env.filters["md_inline"] = markdown_inline
+    env.filters["tr"] = _localize
+    env.filters["css_string"] = css_string
+    env.globals["codes"] = codes
+    return env
+
+
+def render_template(name: str, context: dict, autoescape: bool = True) -> str:
+    env = environment(autoescape)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        where = _template_frame(exc)
+        raise TemplateError(f"{where}: template error: {exc}") from None
+
+
+def _template_frame(exc) -> str:
+    """The template file and line a runtime error happened at (Jinja keeps it in the traceback)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.startswith(str(TEMPLATES)):
+            return f"{Path(frame.filename).relative_to(TEMPLATES.parent)}:{frame.lineno}"
+    return "template"
+
+
+def html_context(payload: dict) -> dict:
+    lang = payload["lang"]
+    return {**payload["context"], "lang": lang, "s": strings(lang),
+            "css": stylesheet_text(payload.get("css", []))}
+
+
+def stylesheet_text(names) -> Markup:
+    return Markup("\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names))
+
+
+def render_html(payload: dict) -> bytes:
+    """Renderer for ``.html`` targets."""
+    return render_template(payload["template"], html_context(payload)).encode("utf-8")
+
+
+def render_text(payload: dict) -> bytes:
+    """Renderer for plain-text targets: no HTML escaping, text as written."""
+    context = {**payload["context"], "lang": payload.get("lang", "en")}
+    if "lang" in payload:
+        context["s"] = strings(payload["lang"])
+    return render_template(payload["template"], context, autoescape=False).encode("utf-8")

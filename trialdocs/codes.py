@@ -101,6 +101,32 @@ INTERVENTION_TYPE = {
     "DIAGNOSTIC_TEST": "Diagnostic Test",
     "OTHER": "Other",
 }
+OBSERVATIONAL_MODEL = {
+    "COHORT": "Cohort",
+    "CASE_CONTROL": "Case-Control",
+    "CASE_ONLY": "Case-Only",
+    "CASE_CROSSOVER": "Case-Crossover",
+    "ECOLOGIC_OR_COMMUNITY": "Ecologic or Community",
+    "FAMILY_BASED": "Family-Based",
+    "DEFINED_POPULATION": "Defined Population",
+    "NATURAL_HISTORY": "Natural History",
+    "OTHER": "Other",
+}
+TIME_PERSPECTIVE = {
+    "RETROSPECTIVE": "Retrospective",
+    "PROSPECTIVE": "Prospective",
+    "CROSS_SECTIONAL": "Cross-Sectional",
+    "OTHER": "Other",
+}
+BIO_SPEC_RETENTION = {
+    "NONE_RETAINED": "None Retained",
+    "SAMPLES_WITH_DNA": "Samples With DNA",
+    "SAMPLES_WITHOUT_DNA": "Samples Without DNA",
+}
+SAMPLING_METHOD = {
+    "PROBABILITY_SAMPLE": "Probability Sample",
+    "NON_PROBABILITY_SAMPLE": "Non-Probability Sample",
+}
 SEX = {"ALL": "All", "FEMALE": "Female", "MALE": "Male"}
 AGE_UNITS = ["Years", "Months", "Weeks", "Days", "Hours", "Minutes"]
 OFFICIAL_ROLE = {

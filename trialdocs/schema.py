@@ -156,6 +156,19 @@ SCHEMA = {
         # content carry the notice below.
         "illustrative": texts(),
         "illustrative_notice": loc(),
+        # Set by ``trialdocs import-ctgov``: where the protocol came from and what
+        # the registry record, as registered, lacks of what PRS requires today.
+        # ``known_gaps`` holds dotted paths (``*`` = every item, as in
+        # ``illustrative``); the registry checker reports a problem at such a path
+        # as a warning, not an error, naming the record. ``inferred`` lists what
+        # the import had to fill in because the schema needs it.
+        "imported": record({
+            "source": text(True),
+            "record": text(True),
+            "record_date": text(regex=DATE_RE),
+            "known_gaps": texts(),
+            "inferred": texts(),
+        }),
     }, True),
 
     # ---- ClinicalTrials.gov protocol section, module by module ----------
@@ -230,6 +243,18 @@ SCHEMA = {
             "type": code(codes.DATE_TYPE),
         }),
         "observational": dict(type="dict", allow_unknown=True),
+        # observational and expanded-access designs (v2 designModule)
+        "observational_model": code(codes.OBSERVATIONAL_MODEL),
+        "time_perspective": code(codes.TIME_PERSPECTIVE),
+        "bio_spec": record({
+            "retention": code(codes.BIO_SPEC_RETENTION),
+            "description": md(),
+        }),
+        "patient_registry": flag(),
+        "target_duration": text(),
+        "expanded_access_types": record({
+            "individual": flag(), "intermediate": flag(), "treatment": flag(),
+        }),
     }, True),
     "arms": items(record({
         "id": ident(),

@@ -35,7 +35,7 @@ class TemplateError(TrialdocsError):
 
 # -- Markdown ----------------------------------------------------------------
 
-def _render_link_open(tokens, idx, options, env, renderer=None):
+def _render_link_open(self, tokens, idx, options, env):
     token = tokens[idx]
     href = token.attrGet("href") or ""
     token.meta["kept"] = href.lower().startswith(SAFE_LINK_SCHEMES)
@@ -54,11 +54,11 @@ def _render_link_open(tokens, idx, options, env, renderer=None):
     return f'<a href="{escape(href)}">'
 
 
-def _render_link_close(tokens, idx, options, env, renderer=None):
+def _render_link_close(self, tokens, idx, options, env):
     return "</a>" if tokens[idx].meta.get("kept") else ""
 
 
-def _render_image(tokens, idx, options, env, renderer=None):
+def _render_image(self, tokens, idx, options, env):
     token = tokens[idx]
     alt = "".join(child.content for child in token.children or [])
     return str(escape(alt))

@@ -11,6 +11,8 @@ reads, localized, so a change to one site rebuilds that site's forms only.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 from .. import codes
@@ -18,7 +20,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import localized
 from ..readability import empty, score
-from ..render import strings
+from ..render import markdown, strings
 from ..rules import is_illustrative
 from ..targets import Target
 
@@ -96,8 +98,7 @@ ELEMENTS = [
       frozenset({ICH, EU, FR, GDPR}), ("consent.data_protection",)),
     E("EL-INJURY", "Compensation / treatment for research injury", ALL, ("consent.injury",),
       extra={FR: ("regulatory.insurance",)}),
-    E("EL-CONTACTS", "Contacts: questions, rights, injury; 24/7", ALL,
-      ("consent.emergency_phone",)),
+    E("EL-CONTACTS", "Contacts: questions, rights, injury; 24/7"),  # checked per site
     E("EL-VOLUNTARY", "Voluntary; refusal or withdrawal without penalty"),
     E("EL-WITHDRAW-CONSEQ", "Consequences and procedure of withdrawal", ALL, ("consent.withdrawal",)),
     E("EL-TERMINATION", "When the investigator or sponsor may end participation", ALL,
@@ -194,12 +195,17 @@ def check(checked) -> None:
             "consent.initials_every_page",
             "French practice asks for the participant's initials on every page"))
     for site_index, site in enumerate(data.get("sites") or []):
-        if not site.get("investigator") or not (site.get("phone") or site.get("email")):
+        lacking = [what for what, present in (
+            ("an investigator", site.get("investigator")),
+            ("a phone or e-mail", site.get("phone") or site.get("email")),
+            ("a 24/7 emergency phone (sites[].emergency_phone or consent.emergency_phone)",
+             site.get("emergency_phone") or _get(data, "consent.emergency_phone"))) if not present]
+        if lacking:
             checked.diagnostics.append(Diagnostic(
                 *source.where(("sites", site_index)), ERROR, f"sites[{site_index}]",
-                f"consent element EL-CONTACTS is missing for site '{site.get('id')}'",
-                "each site needs an investigator and a phone or e-mail for its consent forms",
-                code="consent"))
+                f"consent element EL-CONTACTS (Contacts: questions, rights, injury; 24/7) is "
+                f"missing for site '{site.get('id')}'",
+                "the site's consent forms need " + ", ".join(lacking), code="consent"))
     _check_exculpatory(checked)
     _check_readability(checked)
 
@@ -418,6 +424,12 @@ def targets(model: dict) -> list[Target]:
     return out
 
 
+def _plain_text(markdown_text: str) -> str:
+    """What a reader sees of a Markdown text: its words, without markup."""
+    rendered = re.sub(r"<[^>]+>", " ", str(markdown(markdown_text)))
+    return re.sub(r"\s+", " ", html.unescape(rendered)).strip()
+
+
 def element_evidence(model: dict, site_id: str, lang: str) -> dict:
     """For each required element, texts that must appear in that form (used by tests)."""
     s = strings(lang)
@@ -431,12 +443,11 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
             found.append(s[FIXED_TEXT[element.id]])
         for path in element.fields:
             value = _get({**model, "consent": c}, path)
-            if isinstance(value, str) and path.startswith("consent.") and len(value) > 3:
-                found.append(value)
-            elif isinstance(value, list) and value and isinstance(value[0], str):
-                found.append(value[0])
-            elif isinstance(value, list) and value and isinstance(value[0], dict) and "text" in value[0]:
-                found.append(value[0]["text"])
+            if isinstance(value, list) and value:
+                value = value[0].get("text") if isinstance(value[0], dict) else value[0]
+            if isinstance(value, str) and path.startswith("consent.") and \
+                    path not in ("consent.version", "consent.version_date"):
+                found.append(_plain_text(value))
         if element.id == "STR-VERSION":
             found.append(f"{s['version']} {ctx['version']} {s['dated']} {ctx['version_date']}")
         if element.id == "STR-PAGING":

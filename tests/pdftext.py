@@ -1,0 +1,42 @@
+"""Reading built PDFs as a user sees them: text per page, outline, metadata."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pypdf import PdfReader
+
+
+def normalize(text: str) -> str:
+    """Collapse whitespace (PDF text breaks lines where the layout does)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=64)
+def _pages(path: str, mtime: float) -> tuple:
+    reader = PdfReader(path)
+    return tuple(normalize(page.extract_text() or "") for page in reader.pages)
+
+
+def pages(path: Path) -> list[str]:
+    path = Path(path)
+    return list(_pages(str(path), path.stat().st_mtime))
+
+
+def text(path: Path) -> str:
+    return " ".join(pages(path))
+
+
+def outline_titles(path: Path) -> list[str]:
+    reader = PdfReader(str(path))
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item)
+            else:
+                yield item.title
+
+    return list(walk(reader.outline))

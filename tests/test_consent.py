@@ -1,0 +1,199 @@
+"""Consent forms of the worked example, read back from the built PDFs and HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE, run_cli
+from pdftext import normalize, outline_titles, pages, text
+from trialdocs.documents import consent
+from trialdocs.load import load_protocol
+from trialdocs.model import build_model
+from trialdocs.render import strings
+
+SITES = ["saint-antoine", "tenon", "trousseau"]
+LANGS = ["fr", "en"]
+FORMS = [(site, lang) for site in SITES for lang in LANGS]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("build", EXAMPLE, "--only", "consent", "--output", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "nct03970954"
+
+
+@pytest.fixture(scope="module")
+def model():
+    source, problems = load_protocol(EXAMPLE)
+    assert not problems
+    return build_model(source.data, "nct03970954")
+
+
+def test_one_pdf_and_one_html_per_site_and_language(built):
+    files = sorted(p.name for p in (built / "consent").iterdir())
+    assert files == sorted(f"{site}.{lang}.{ext}" for site, lang in FORMS for ext in ("html", "pdf"))
+
+
+@pytest.mark.parametrize("site,lang", FORMS)
+def test_pdf_names_site_investigator_version_and_numbers_pages(built, model, site, lang):
+    path = built / "consent" / f"{site}.{lang}.pdf"
+    texts = pages(path)
+    s = strings(lang)
+    ctx = consent.context(model, next(x for x in model["sites"] if x["id"] == site), lang)
+    investigator = ctx["site"]["investigator"]
+    assert investigator and investigator in text(path)
+    version_line = f"{s['version']} {ctx['version']} {s['dated']} {ctx['version_date']}"
+    total = len(texts)
+    for number, page in enumerate(texts, start=1):
+        assert version_line in page, f"page {number} lacks the version line"
+        assert f"{s['page']} {number} {s['of']} {total}" in page, f"page {number} numbering"
+        assert s["initials"] in page, f"page {number} has no initials box"
+    # the signature page: the consent form with every signature block
+    last = " ".join(texts[-2:])
+    for label in ("consent_form_title", "participant", "person_obtaining", "witness", "signature"):
+        assert s[label] in " ".join(texts), label
+    assert s["signature"] in last and s["date"] in last
+
+
+@pytest.mark.parametrize("site,lang", FORMS)
+def test_every_required_checklist_element_is_in_the_pdf(built, model, site, lang):
+    found = normalize(text(built / "consent" / f"{site}.{lang}.pdf"))
+    evidence = consent.element_evidence(model, site, lang)
+    required = {e.id for e in consent.required_elements(model)}
+    assert required == set(evidence)
+    # the example's regimes (ICH, EU CTR, French law, GDPR) make these apply
+    assert {"EL-RISKS", "EL-ETHICS-AUTH", "EL-DATA", "STR-INTERVIEW", "EL-HEALTH-INFO",
+            "SIG-WITNESS", "SIG-OPTIONAL"} <= required
+    missing = {}
+    for element, snippets in evidence.items():
+        assert snippets, f"{element} has nothing to look for"
+        for snippet in snippets:
+            plain = normalize(re.sub(r"[*_`]", "", snippet))[:60]
+            if plain not in found:
+                missing.setdefault(element, []).append(plain)
+    assert not missing
+
+
+def test_pdf_metadata_language_outline_and_archival_markers(built):
+    path = built / "consent" / "tenon.fr.pdf"
+    reader = PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid:part" in xmp and "3" in xmp
+    assert reader.metadata["/CreationDate"] == "D:20201015"  # the version date, not the clock
+    titles = outline_titles(path)
+    assert "Vos droits" in titles and "Formulaire de consentement" in titles
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(font.get_object()["/BaseFont"].split("+")[-1])
+    assert fonts and all(f.startswith("Source-Sans-Pro") for f in fonts), fonts
+
+
+def test_html_is_escaped_document_with_lang_title_and_ordered_headings(built):
+    html = (built / "consent" / "saint-antoine.en.html").read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in html and "<title>" in html
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "a heading level is skipped"
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path):
+    digests = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = run_cli("build", EXAMPLE, "--only", "consent", "--site", "tenon", "--output", out)
+        assert result.returncode == 0, result.stderr
+        digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    assert digests[0] == digests[1]
+    assert len(digests[0]) == 5  # 2 HTML, 2 PDF, the manifest
+
+
+def test_missing_risks_fails_check_and_keeps_previous_output(example_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "en",
+                   "--output", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    patient = example_copy / "patient.yaml"
+    lines = patient.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  risks:"))
+    end = next(i for i in range(start + 1, len(lines))
+               if lines[i].startswith("  ") and not lines[i].startswith("   "))
+    patient.write_text("".join(lines[:start] + lines[end:]))
+    result = run_cli("check", example_copy)
+    assert result.returncode == 1
+    assert re.search(r"patient\.yaml:\d+:\d+: error: consent\.risks: consent element EL-RISKS "
+                     r"\(Foreseeable risks, discomforts, inconveniences\) is missing "
+                     r"\(required by .*EU Clinical Trials Regulation.*; add consent\.risks\)",
+                     result.stdout), result.stdout
+    result = run_cli("build", example_copy, "--only", "consent", "--output", out)
+    assert result.returncode == 1
+    assert "nothing was written" in result.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_draft_status_marks_every_page(example_copy, tmp_path):
+    trial = example_copy / "trial.yaml"
+    trial.write_text(re.sub(r"(?m)^  status: final$", "  status: draft", trial.read_text(), count=1))
+    out = tmp_path / "out"
+    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "fr",
+                     "--output", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in pages(out / "nct03970954" / "consent" / "tenon.fr.pdf"):
+        assert "PROJET" in page
+
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "img": '<img src="file:///etc/passwd">',
+    "md_image": "![secret](/etc/passwd)",
+    "md_link": "[see this](file:///etc/passwd) and [that](../../../etc/hostname)",
+}
+
+
+def test_hostile_text_stays_text(example_copy, tmp_path):
+    patient = example_copy / "patient.yaml"
+    body = patient.read_text()
+    hostile = " ".join(HOSTILE.values()).replace('"', '\\"')
+    body = re.sub(r"(?m)^  benefits:\n    fr: .*$|^  benefits:\n    en: .*$", lambda m: m.group(0), body)
+    # put the hostile text into the English and French benefits (Markdown fields)
+    body = re.sub(r"(?ms)^  benefits:\n.*?(?=^  [a-z_]+:)",
+                  f'  benefits:\n    fr: "{hostile}"\n    en: "{hostile}"\n', body, count=1)
+    patient.write_text(body)
+    out = tmp_path / "out"
+    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "en",
+                     "--output", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (out / "nct03970954" / "consent" / "tenon.en.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "&lt;img src=" in html
+    assert "/etc/passwd" not in re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert 'href="file:' not in html and 'href="../' not in html
+    pdf_text = text(out / "nct03970954" / "consent" / "tenon.en.pdf")
+    assert "<script>alert(1)</script>" in pdf_text
+    assert "root:" not in pdf_text  # no content of /etc/passwd
+    assert "secret" in pdf_text and "see this" in pdf_text
+    raw = (out / "nct03970954" / "consent" / "tenon.en.pdf").read_bytes()
+    assert b"/EmbeddedFile" not in raw and b"/JavaScript" not in raw
+
+
+def test_check_prints_readability_per_form():
+    result = run_cli("check", EXAMPLE)
+    assert result.returncode == 0, result.stdout
+    for site, lang in FORMS:
+        line = next(l for l in result.stdout.splitlines() if f"consent/{site}.{lang}:" in l)
+        assert ("Kandel-Moles" if lang == "fr" else "Flesch-Kincaid grade") in line

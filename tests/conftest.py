@@ -34,3 +34,33 @@ def needs_shared(*parts):
     return pytest.mark.skipif(not path.exists(),
                               reason=f"needs {path} (reference material beside the repository; "
                                      "present in CI, absent in a user's clone)")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output instead of comparing")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with a committed golden file (or rewrite it with --update-golden)."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(name: str, actual: str):
+        path = ROOT / "tests" / "golden" / name
+        if update or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update:
+                pytest.fail(f"golden file {name} did not exist; written now, review and commit it")
+            return
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            import difflib
+
+            diff = "".join(list(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                                     f"golden/{name}", "built", n=2))[:80])
+            pytest.fail(f"{name} differs from the golden file (run pytest --update-golden "
+                        f"if the change is intended):\n{diff}")
+
+    return compare

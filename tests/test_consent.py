@@ -197,3 +197,8 @@ def test_check_prints_readability_per_form():
     for site, lang in FORMS:
         line = next(l for l in result.stdout.splitlines() if f"consent/{site}.{lang}:" in l)
         assert ("Kandel-Moles" if lang == "fr" else "Flesch-Kincaid grade") in line
+
+
+def test_html_matches_golden_file(built, golden):
+    """The whole English form for one site, as committed; a diff shows any change."""
+    golden("consent/tenon.en.html", (built / "consent" / "tenon.en.html").read_text())

@@ -218,6 +218,9 @@ def _diagnostic(source: Source, error, languages=()) -> Diagnostic:
     if code == cerr.REQUIRED_FIELD.code:
         file, line, col = source.where_key(path[:-1]) if path[:-1] else source.where(())
         message = f"missing required field '{path[-1]}'"
+        if len(path) == 1:
+            message = f"missing required top-level block '{path[0]}'"
+            hint = "add it to one of the protocol's files; see docs/protocol-format.md"
     elif code == cerr.UNKNOWN_FIELD.code:
         file, line, col = source.where_key(path)
         known = _known_fields(schema_at(path[:-1]) or {})

@@ -60,8 +60,10 @@ def _weasyprint():
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in ALLOWED_ROOTS) and path.is_file():
-                    return super().fetch(url, headers)
+                if any(path.is_relative_to(root) for root in ALLOWED_ROOTS):
+                    if path.is_file():
+                        return super().fetch(url, headers)
+                    raise FatalURLFetchingError(f"missing resource {path}: the document needs it")
             raise FatalURLFetchingError(
                 f"refused to fetch {url!r}: documents may only use the project's own "
                 "templates, styles and fonts")

@@ -46,10 +46,11 @@ def check_protocol(folder: Path, today=None) -> Checked:
     problems, trusted = validate(source)
     checked.diagnostics += problems
     checked.diagnostics += Rules(source, folder.name, today, trusted).run()
-    if checked.ok:
-        from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
-        for run_check in document_checks(checked.documents):
-            run_check(checked)
+    from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
+    # With errors already found, only the document checks that read data through
+    # type-checking accessors run (CHECKS_ANY_DATA), so one run shows every problem.
+    for run_check in document_checks(checked.documents, any_data_only=not checked.ok):
+        run_check(checked)
     return checked
 
 

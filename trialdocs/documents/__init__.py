@@ -26,12 +26,18 @@ def _module(document):
         raise
 
 
-def document_checks(documents):
-    """The check functions of the requested documents that exist."""
+def document_checks(documents, any_data_only=False):
+    """The check functions of the requested documents that exist.
+
+    With ``any_data_only`` (the data already has errors), only the checks of
+    modules that declare ``CHECKS_ANY_DATA = True``: they never assume a type
+    the schema promised, so they can run on data the schema rejected.
+    """
     found = []
     for document in documents:
         module = _module(document) if document in MODULES else None
-        if module is not None and hasattr(module, "check"):
+        if module is not None and hasattr(module, "check") \
+                and (not any_data_only or getattr(module, "CHECKS_ANY_DATA", False)):
             found.append(module.check)
     return found
 

@@ -1,0 +1,902 @@
+"""import-ctgov: a ClinicalTrials.gov API v2 study record -> a protocol folder.
+
+The new protocol asks for registry output only (``documents: [registry]``)
+and carries every protocol-section field the sponsor submits, so that
+``ctgov.json`` built from it gives the record back (see tests/test_registry_roundtrip.py).
+Real records are messy, and nothing in one may stop the import:
+
+- text: Markdown escapes removed (``\\<`` -> ``<``, see markup.py), line ends
+  unified, trailing spaces dropped, lone surrogates replaced (and said);
+- people: one string per name in the API (``"Shannon MacDonald, MD"``) is split
+  into first, middle and last names and degrees; contacts that share a name and
+  the same phone and e-mail become one person;
+- codes the schema does not know, keys the API does not define, malformed
+  dates and ids: left out, and said;
+- what the schema needs but the record lacks (a start date type, in records
+  from before 2017) is inferred when the PRS rules decide it, and listed in
+  ``protocol.imported.inferred``;
+- what PRS requires today but the record, as registered, lacks goes into
+  ``protocol.imported.known_gaps``: ``check`` reports those as warnings.
+
+Everything is converted in memory and checked before a file is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .. import codes
+from ..errors import TrialdocsError
+from ..load import MAX_FILE_BYTES, resolve_plain
+from . import ctgov_json, markup
+
+PARTIAL_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+AGE = re.compile(r"^(\d+) (%s)$" % "|".join(codes.AGE_UNITS))
+LOOSE_AGE = re.compile(r"^\s*(\d+)\s*([A-Za-z]+?)s?\s*$")
+NCT = re.compile(r"^NCT\d{8}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+STARTED = {"RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION", "COMPLETED",
+           "TERMINATED"}
+FILES = {
+    "trial.yaml": ["protocol", "identification", "status", "sponsors", "oversight", "description",
+                   "conditions", "design", "arms", "interventions", "outcomes", "eligibility",
+                   "references", "see_also_links", "avail_ipds", "ipd_sharing"],
+    "people.yaml": ["people", "officials", "central_contacts"],
+    "sites.yaml": ["sites"],
+}
+
+
+class ImportError_(TrialdocsError):
+    """The record cannot be imported at all (not JSON, not a study …)."""
+
+
+@dataclass
+class Imported:
+    data: dict
+    nct_id: str | None
+    lacked: list = field(default_factory=list)       # (path, what) the schema needs, filled in
+    dropped: list = field(default_factory=list)      # (path, why) not carried
+    derived: list = field(default_factory=list)      # (path, why) computed by ClinicalTrials.gov
+    notes: list = field(default_factory=list)        # other changes worth saying
+
+
+# -- reading ---------------------------------------------------------------------
+
+def read_record(path: Path) -> dict:
+    """The study object of a record file: ``{"protocolSection": …}`` or a one-study page."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        value = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportError_(f"{path} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+    if isinstance(value, dict) and isinstance(value.get("studies"), list):
+        if len(value["studies"]) != 1:
+            raise ImportError_(f"{path} holds {len(value['studies'])} studies; import one study "
+                               "per file (the API's /studies/NCTxxxxxxxx)")
+        value = value["studies"][0]
+    if not isinstance(value, dict) or not isinstance(value.get("protocolSection"), dict):
+        raise ImportError_(f"{path} is not a ClinicalTrials.gov API v2 study record "
+                           "(no protocolSection)")
+    return value
+
+
+# -- small helpers -----------------------------------------------------------------
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+class _Converter:
+    def __init__(self, study: dict, today: dt.date):
+        self.section = study["protocolSection"]
+        self.today = today
+        self.out = Imported({}, None)
+
+    # text ------------------------------------------------------------------
+    def text(self, value, path, markdown=False):
+        """Clean text, or None. Numbers become text; anything else is dropped, and said."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.out.dropped.append((path, f"expected text, found {type(value).__name__}"))
+            return None
+        text = str(value)
+        if re.search("[\ud800-\udfff]", text):
+            text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+            self.out.notes.append(f"{path}: broken characters (lone surrogates) replaced by U+FFFD")
+        if markdown:
+            text = markup.from_api(text)
+        text = "\n".join(line.rstrip() for line in markup.lines(text).split("\n")).strip()
+        return text or None
+
+    def texts(self, values, path):
+        out = []
+        for i, value in enumerate(_list(values)):
+            text = self.text(value, f"{path}[{i}]")
+            if text:
+                out.append(" ".join(text.split()))
+        return out
+
+    def code(self, value, table, path, default=None):
+        if value is None:
+            return default
+        if value in table:
+            return value
+        self.out.dropped.append((path, f"'{value}' is not a known code"))
+        return default
+
+    def flag(self, value, path):
+        if value is None or isinstance(value, bool):
+            return value
+        self.out.dropped.append((path, f"expected true or false, found {value!r}"))
+        return None
+
+    def lack(self, path, what, value):
+        self.out.lacked.append((path, what))
+        return value
+
+    # modules -------------------------------------------------------------------
+    def convert(self) -> Imported:
+        s = self.section
+        data = self.out.data
+        ident = self.identification(_dict(s.get("identificationModule")))
+        status = self.status(_dict(s.get("statusModule")))
+        data["protocol"] = self.protocol(ident, _dict(s.get("statusModule")))
+        data["identification"] = ident
+        data["status"] = status
+        data["sponsors"] = self.sponsors(_dict(s.get("sponsorCollaboratorsModule")))
+        put(data, "oversight", self.oversight(_dict(s.get("oversightModule"))))
+        data["description"] = self.description(_dict(s.get("descriptionModule")))
+        data["conditions"] = self.conditions(_dict(s.get("conditionsModule")))
+        data["design"] = self.design(_dict(s.get("designModule")))
+        arms, interventions = self.arms(_dict(s.get("armsInterventionsModule")))
+        put(data, "arms", arms)
+        put(data, "interventions", interventions)
+        self.allocation_fill(data)
+        put(data, "outcomes", self.outcomes(_dict(s.get("outcomesModule"))))
+        data["eligibility"] = self.eligibility(_dict(s.get("eligibilityModule")))
+        self.contacts(_dict(s.get("contactsLocationsModule")))
+        self.references(_dict(s.get("referencesModule")))
+        put(data, "ipd_sharing", self.ipd(_dict(s.get("ipdSharingStatementModule"))))
+        _, removed = ctgov_json.submitted_part(s)
+        for path, reason in removed:
+            target = self.out.dropped if reason.startswith("not a field") else self.out.derived
+            target.append((path, reason))
+        return self.out
+
+    def protocol(self, ident, status_module):
+        date = None
+        for key in ("lastUpdateSubmitDate", "studyFirstSubmitDate"):
+            value = status_module.get(key)
+            if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+                date = value
+                break
+        if date is None:
+            date = self.today.isoformat()
+            self.out.notes.append("protocol.version_date: the record gives no submission date; "
+                                  "today's date was used")
+        record = self.out.nct_id or ident.get("org_study_id")
+        imported = {"source": "ClinicalTrials.gov API v2", "record": record, "record_date": date}
+        return {
+            "title": ident.get("official_title") or ident.get("brief_title"),
+            "version": f"registry record of {date}",
+            "version_date": date,
+            "status": "draft",
+            "languages": ["en"],
+            "documents": ["registry"],
+            "imported": imported,
+        }
+
+    def identification(self, m):
+        out = {}
+        org = _dict(m.get("orgStudyIdInfo"))
+        put(out, "org_study_id", self.text(org.get("id"), "identificationModule.orgStudyIdInfo.id")
+            or self.lack("identification.org_study_id", "the Unique Protocol ID", "UNKNOWN"))
+        put(out, "org_name", self.text(_dict(m.get("organization")).get("fullName"),
+                                       "identificationModule.organization.fullName"))
+        nct = m.get("nctId")
+        if isinstance(nct, str) and NCT.match(nct):
+            out["nct_id"] = self.out.nct_id = nct
+        elif nct is not None:
+            self.out.dropped.append(("identificationModule.nctId", f"'{nct}' is not an NCT number"))
+        secondary = []
+        for i, item in enumerate(_list(m.get("secondaryIdInfos"))):
+            path = f"identificationModule.secondaryIdInfos[{i}]"
+            item = _dict(item)
+            entry = {}
+            put(entry, "id", self.text(item.get("id"), path + ".id"))
+            if "id" not in entry:
+                self.out.dropped.append((path, "a secondary id without an id"))
+                continue
+            put(entry, "type", self.code(item.get("type"), codes.SECONDARY_ID_TYPE, path + ".type"))
+            put(entry, "domain", self.text(item.get("domain"), path + ".domain"))
+            secondary.append(entry)
+        put(out, "secondary_ids", secondary)
+        put(out, "brief_title", self.text(m.get("briefTitle"), "identificationModule.briefTitle")
+            or self.lack("identification.brief_title", "the brief title",
+                         self.text(m.get("officialTitle"), "officialTitle") or "Untitled study"))
+        put(out, "official_title", self.text(m.get("officialTitle"), "identificationModule.officialTitle"))
+        put(out, "acronym", self.text(m.get("acronym"), "identificationModule.acronym"))
+        return out
+
+    def date_struct(self, value, path, key, overall):
+        value = _dict(value)
+        date = value.get("date")
+        if date is None:
+            return None
+        if not isinstance(date, str) or not PARTIAL_DATE.match(date):
+            self.out.dropped.append((path + ".date", f"'{date}' is not a date YYYY-MM[-DD]"))
+            return None
+        out = {"date": date}
+        kind = self.code(value.get("type"), codes.DATE_TYPE, path + ".type")
+        if kind is None:
+            kind = self.infer_date_type(key, date, overall)
+            self.out.lacked.append((f"status.{key}.type",
+                                    f"the date type; set to {kind} from the status {overall} "
+                                    "and the date"))
+        out["type"] = kind
+        return out
+
+    def infer_date_type(self, key, date, overall):
+        parts = [int(p) for p in date.split("-")] + [1]
+        past = dt.date(parts[0], parts[1], parts[2]) <= self.today
+        if overall in ("WITHDRAWN", "NOT_YET_RECRUITING"):
+            return "ESTIMATED"
+        if key == "start_date":
+            return "ACTUAL" if overall in STARTED and past else ("ACTUAL" if past else "ESTIMATED")
+        if overall in ("COMPLETED", "TERMINATED"):
+            return "ACTUAL"
+        return "ESTIMATED"
+
+    def status(self, m):
+        out = {}
+        verified = m.get("statusVerifiedDate")
+        if isinstance(verified, str) and re.match(r"^\d{4}-\d{2}", verified):
+            out["verified_date"] = verified[:7]
+        else:
+            out["verified_date"] = self.lack("status.verified_date", "the record verification date",
+                                             self.today.strftime("%Y-%m"))
+        overall = m.get("overallStatus")
+        if overall in codes.DERIVED_STATUS and m.get("lastKnownStatus") in codes.STATUS:
+            self.out.notes.append(f"status.overall_status: {overall} is derived by "
+                                  f"ClinicalTrials.gov; the last status the sponsor gave, "
+                                  f"{m['lastKnownStatus']}, was imported")
+            overall = m["lastKnownStatus"]
+        overall = self.code(overall, dict(codes.STATUS, **codes.DERIVED_STATUS),
+                            "statusModule.overallStatus")
+        if overall is None:
+            overall = self.lack("status.overall_status", "the overall status", "NOT_YET_RECRUITING")
+        out["overall_status"] = overall
+        put(out, "why_stopped", self.text(m.get("whyStopped"), "statusModule.whyStopped", True))
+        put(out, "delayed_posting", self.flag(m.get("delayedPosting"), "statusModule.delayedPosting"))
+        access = _dict(m.get("expandedAccessInfo"))
+        put(out, "has_expanded_access", self.flag(access.get("hasExpandedAccess"),
+                                                  "statusModule.expandedAccessInfo.hasExpandedAccess"))
+        nct = access.get("nctId")
+        if isinstance(nct, str) and NCT.match(nct):
+            out["expanded_access_nct_id"] = nct
+        for key, api in (("start_date", "startDateStruct"),
+                         ("primary_completion_date", "primaryCompletionDateStruct"),
+                         ("completion_date", "completionDateStruct")):
+            put(out, key, self.date_struct(m.get(api), f"statusModule.{api}", key, overall))
+        if "start_date" not in out:
+            guess = (out.get("primary_completion_date") or {}).get("date") or out["verified_date"]
+            out["start_date"] = self.lack("status.start_date",
+                                          f"the study start date; set to {guess} (ESTIMATED)",
+                                          {"date": guess, "type": "ESTIMATED"})
+        return out
+
+    def sponsors(self, m):
+        out = {}
+        party = _dict(m.get("responsibleParty"))
+        if party:
+            entry = {}
+            kind = self.code(party.get("type"), codes.RESPONSIBLE_PARTY,
+                             "sponsorCollaboratorsModule.responsibleParty.type")
+            for key, api in (("investigator", "investigatorFullName"),
+                             ("investigator_title", "investigatorTitle"),
+                             ("investigator_affiliation", "investigatorAffiliation"),
+                             ("old_name_title", "oldNameTitle"),
+                             ("old_organization", "oldOrganization")):
+                put(entry, key, self.text(party.get(api), f"sponsorCollaboratorsModule."
+                                                           f"responsibleParty.{api}"))
+            if kind:
+                out["responsible_party"] = {"type": kind, **entry}
+            elif entry:
+                self.out.dropped.append(("sponsorCollaboratorsModule.responsibleParty",
+                                         "a responsible party without a type (legacy): "
+                                         + ", ".join(f"{k}={v}" for k, v in entry.items())))
+        lead = _dict(m.get("leadSponsor"))
+        name = self.text(lead.get("name"), "sponsorCollaboratorsModule.leadSponsor.name")
+        if not name:
+            name = self.lack("sponsors.lead.name", "the sponsor", "Unknown sponsor")
+        out["lead"] = {"name": name}
+        put(out["lead"], "class", self.code(lead.get("class"), codes.AGENCY_CLASS,
+                                            "sponsorCollaboratorsModule.leadSponsor.class"))
+        collaborators = []
+        for i, item in enumerate(_list(m.get("collaborators"))):
+            item = _dict(item)
+            path = f"sponsorCollaboratorsModule.collaborators[{i}]"
+            name = self.text(item.get("name"), path + ".name")
+            if not name:
+                self.out.dropped.append((path, "a collaborator without a name"))
+                continue
+            entry = {"name": name}
+            put(entry, "class", self.code(item.get("class"), codes.AGENCY_CLASS, path + ".class"))
+            collaborators.append(entry)
+        put(out, "collaborators", collaborators)
+        return dict(sorted(out.items(), key=lambda kv: ["lead", "collaborators",
+                                                         "responsible_party"].index(kv[0])))
+
+    def oversight(self, m):
+        out = {}
+        for key, api in (("has_dmc", "oversightHasDmc"), ("is_fda_regulated_drug", "isFdaRegulatedDrug"),
+                         ("is_fda_regulated_device", "isFdaRegulatedDevice"),
+                         ("is_unapproved_device", "isUnapprovedDevice"), ("is_ppsd", "isPpsd"),
+                         ("is_us_export", "isUsExport")):
+            put(out, key, self.flag(m.get(api), f"oversightModule.{api}"))
+        return out
+
+    def description(self, m):
+        out = {}
+        put(out, "brief_summary", self.text(m.get("briefSummary"), "descriptionModule.briefSummary", True)
+            or self.lack("description.brief_summary", "the brief summary", "(no summary in the record)"))
+        put(out, "detailed_description", self.text(m.get("detailedDescription"),
+                                                   "descriptionModule.detailedDescription", True))
+        return out
+
+    def conditions(self, m):
+        out = {"conditions": self.texts(m.get("conditions"), "conditionsModule.conditions")}
+        if not out["conditions"]:
+            out["conditions"] = self.lack("conditions.conditions", "a condition", ["(not given)"])
+        put(out, "keywords", self.texts(m.get("keywords"), "conditionsModule.keywords"))
+        return out
+
+    def design(self, m):
+        out = {}
+        out["study_type"] = self.code(m.get("studyType"), codes.STUDY_TYPE, "designModule.studyType") \
+            or self.lack("design.study_type", "the study type", "INTERVENTIONAL")
+        put(out, "patient_registry", self.flag(m.get("patientRegistry"), "designModule.patientRegistry"))
+        put(out, "target_duration", self.text(m.get("targetDuration"), "designModule.targetDuration"))
+        phases = [self.code(p, codes.PHASE, f"designModule.phases[{i}]")
+                  for i, p in enumerate(_list(m.get("phases")))]
+        put(out, "phases", [p for p in phases if p])
+        info = _dict(m.get("designInfo"))
+        put(out, "primary_purpose", self.code(info.get("primaryPurpose"), codes.PRIMARY_PURPOSE,
+                                              "designModule.designInfo.primaryPurpose"))
+        put(out, "allocation", self.code(info.get("allocation"), codes.ALLOCATION,
+                                         "designModule.designInfo.allocation"))
+        put(out, "intervention_model", self.code(info.get("interventionModel"), codes.INTERVENTION_MODEL,
+                                                 "designModule.designInfo.interventionModel"))
+        put(out, "intervention_model_description",
+            self.text(info.get("interventionModelDescription"),
+                      "designModule.designInfo.interventionModelDescription", True))
+        put(out, "observational_model", self.code(info.get("observationalModel"),
+                                                  codes.OBSERVATIONAL_MODEL,
+                                                  "designModule.designInfo.observationalModel"))
+        put(out, "time_perspective", self.code(info.get("timePerspective"), codes.TIME_PERSPECTIVE,
+                                               "designModule.designInfo.timePerspective"))
+        masking = _dict(info.get("maskingInfo"))
+        who = [self.code(w, codes.WHO_MASKED, f"designModule.designInfo.maskingInfo.whoMasked[{i}]")
+               for i, w in enumerate(_list(masking.get("whoMasked")))]
+        level = self.code(masking.get("masking"), codes.MASKING, "designModule.designInfo.maskingInfo.masking")
+        put(out, "masking", level)
+        put(out, "who_masked", [w for w in who if w])
+        put(out, "masking_description", self.text(masking.get("maskingDescription"),
+                                                  "designModule.designInfo.maskingInfo.maskingDescription",
+                                                  True))
+        bio = _dict(m.get("bioSpec"))
+        spec = {}
+        put(spec, "retention", self.code(bio.get("retention"), codes.BIO_SPEC_RETENTION,
+                                         "designModule.bioSpec.retention"))
+        put(spec, "description", self.text(bio.get("description"), "designModule.bioSpec.description", True))
+        put(out, "bio_spec", spec)
+        enrollment = _dict(m.get("enrollmentInfo"))
+        count = enrollment.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            if count is not None:
+                self.out.dropped.append(("designModule.enrollmentInfo.count", f"{count!r} is not a count"))
+        else:
+            entry = {"count": count}
+            put(entry, "type", self.code(enrollment.get("type"), codes.DATE_TYPE,
+                                         "designModule.enrollmentInfo.type"))
+            out["enrollment"] = entry
+        types = _dict(m.get("expandedAccessTypes"))
+        access = {}
+        for key in ("individual", "intermediate", "treatment"):
+            put(access, key, self.flag(types.get(key), f"designModule.expandedAccessTypes.{key}"))
+        put(out, "expanded_access_types", access)
+        return out
+
+    def arms(self, m):
+        interventions, by_label, by_name, ids = [], {}, {}, set()
+        for i, item in enumerate(_list(m.get("interventions"))):
+            item = _dict(item)
+            path = f"armsInterventionsModule.interventions[{i}]"
+            name = self.text(item.get("name"), path + ".name")
+            if not name:
+                self.out.dropped.append((path, "an intervention without a name"))
+                continue
+            kind = self.code(item.get("type"), codes.INTERVENTION_TYPE, path + ".type")
+            if kind is None:
+                kind = self.lack(f"interventions.{i}.type", "the intervention type; set to OTHER", "OTHER")
+            entry = {"id": unique_id(markup.slug(name, "intervention"), ids), "type": kind, "name": name}
+            put(entry, "description", self.text(item.get("description"), path + ".description", True))
+            put(entry, "other_names", self.texts(item.get("otherNames"), path + ".otherNames"))
+            interventions.append(entry)
+            by_label.setdefault(f"{codes.INTERVENTION_TYPE[kind]}: {name}", entry["id"])
+            by_name.setdefault(name, entry["id"])
+            entry["_arms"] = self.texts(item.get("armGroupLabels"), path + ".armGroupLabels")
+        arms, arm_ids = [], set()
+        for i, item in enumerate(_list(m.get("armGroups"))):
+            item = _dict(item)
+            path = f"armsInterventionsModule.armGroups[{i}]"
+            label = self.text(item.get("label"), path + ".label")
+            if not label:
+                label = self.lack(f"arms.{i}.label", "the arm label", f"Arm {i + 1}")
+            entry = {"id": unique_id(markup.slug(label, "arm"), arm_ids), "label": label}
+            put(entry, "type", self.code(item.get("type"), codes.ARM_TYPE, path + ".type"))
+            put(entry, "description", self.text(item.get("description"), path + ".description", True))
+            refs = []
+            for j, name in enumerate(self.texts(item.get("interventionNames"), path + ".interventionNames")):
+                ref = by_label.get(name) or by_name.get(name.split(": ", 1)[-1])
+                if ref is None:
+                    self.out.dropped.append((f"{path}.interventionNames[{j}]",
+                                             f"'{name}' names no intervention of the record"))
+                elif ref not in refs:
+                    refs.append(ref)
+            entry["interventions"] = refs
+            arms.append(entry)
+        labels = {a["label"]: a for a in arms}
+        for intervention in interventions:
+            for label in intervention.pop("_arms"):
+                arm = labels.get(label)
+                if arm is None:
+                    self.out.dropped.append((f"interventions.{intervention['id']}.armGroupLabels",
+                                             f"'{label}' is not an arm label of the record"))
+                elif intervention["id"] not in arm["interventions"]:
+                    arm["interventions"].append(intervention["id"])
+                    self.out.notes.append(f"arms.{arm['id']}: intervention '{intervention['name']}' "
+                                          "was linked on the intervention's side only")
+        for arm in arms:
+            if not arm["interventions"]:
+                del arm["interventions"]
+        return arms, interventions
+
+    def allocation_fill(self, data):
+        design = data["design"]
+        if design.get("study_type") == "INTERVENTIONAL" and "allocation" not in design \
+                and (design.get("intervention_model") == "SINGLE_GROUP" or len(data.get("arms") or []) == 1):
+            design["allocation"] = self.lack("design.allocation", "the allocation; set to NA "
+                                             "(single-group study)", "NA")
+
+    def outcomes(self, m):
+        out = {}
+        for kind, api in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes"),
+                          ("other", "otherOutcomes")):
+            items = []
+            for i, item in enumerate(_list(m.get(api))):
+                item = _dict(item)
+                path = f"outcomesModule.{api}[{i}]"
+                measure = self.text(item.get("measure"), path + ".measure")
+                if not measure:
+                    measure = self.lack(f"outcomes.{kind}.{len(items)}.measure", "the outcome title",
+                                        "(no title in the record)")
+                entry = {"measure": measure}
+                put(entry, "description", self.text(item.get("description"), path + ".description", True))
+                put(entry, "time_frame", self.text(item.get("timeFrame"), path + ".timeFrame"))
+                items.append(entry)
+            put(out, kind, items)
+        return out
+
+    def age(self, value, path):
+        if value is None or value == "N/A":
+            return None
+        text = self.text(value, path) or ""
+        if AGE.match(text):
+            return text
+        loose = LOOSE_AGE.match(text)
+        if loose:
+            unit = loose.group(2).capitalize() + "s"
+            if unit in codes.AGE_UNITS:
+                self.out.notes.append(f"{path}: '{text}' written as '{loose.group(1)} {unit}'")
+                return f"{loose.group(1)} {unit}"
+        self.out.dropped.append((path, f"'{text}' is not an age such as '18 Years'"))
+        return None
+
+    def eligibility(self, m):
+        out = {}
+        sex = self.code(m.get("sex"), codes.SEX, "eligibilityModule.sex")
+        out["sex"] = sex or self.lack("eligibility.sex", "the sex eligible; set to ALL", "ALL")
+        put(out, "gender_based", self.flag(m.get("genderBased"), "eligibilityModule.genderBased"))
+        put(out, "gender_description", self.text(m.get("genderDescription"),
+                                                 "eligibilityModule.genderDescription", True))
+        put(out, "minimum_age", self.age(m.get("minimumAge"), "eligibilityModule.minimumAge"))
+        put(out, "maximum_age", self.age(m.get("maximumAge"), "eligibilityModule.maximumAge"))
+        healthy = self.flag(m.get("healthyVolunteers"), "eligibilityModule.healthyVolunteers")
+        out["healthy_volunteers"] = healthy if healthy is not None else self.lack(
+            "eligibility.healthy_volunteers", "whether healthy volunteers are accepted; set to false",
+            False)
+        put(out, "criteria_markdown", self.text(m.get("eligibilityCriteria"),
+                                                "eligibilityModule.eligibilityCriteria", True))
+        put(out, "study_population", self.text(m.get("studyPopulation"),
+                                               "eligibilityModule.studyPopulation", True))
+        put(out, "sampling_method", self.text(m.get("samplingMethod"), "eligibilityModule.samplingMethod"))
+        return out
+
+    # people -------------------------------------------------------------------------
+    def person(self, entry, path, contact: bool):
+        """The id of the person an API contact or official names, creating it if new."""
+        name = self.text(entry.get("name"), path + ".name")
+        phone = self.text(entry.get("phone"), path + ".phone") if contact else None
+        ext = self.text(entry.get("phoneExt"), path + ".phoneExt") if contact else None
+        email = self.text(entry.get("email"), path + ".email") if contact else None
+        if email and not EMAIL.match(email):
+            self.out.dropped.append((path + ".email", f"'{email}' is not an e-mail address"))
+            email = None
+        if not name:
+            if not (phone or email):
+                return None
+            name = "Contact"
+            self.out.notes.append(f"{path}: a contact without a name was given the name 'Contact'")
+        key = (name, phone, ext, email)
+        if key in self.person_keys:
+            return self.person_keys[key]
+        if not contact and name in self.person_names:
+            return self.person_names[name]
+        person = split_name(name)
+        person["id"] = unique_id(markup.slug(person_name_only(person), "person"), self.people_ids)
+        for k, v in (("phone", phone), ("phone_ext", ext), ("email", email)):
+            put(person, k, v)
+        person = {"id": person.pop("id"), **person}
+        self.people.append(person)
+        self.person_keys[key] = person["id"]
+        self.person_names.setdefault(name, person["id"])
+        return person["id"]
+
+    def contacts(self, m):
+        data = self.out.data
+        self.people, self.person_keys, self.person_names, self.people_ids = [], {}, {}, set()
+        central = []
+        for i, item in enumerate(_list(m.get("centralContacts"))):
+            path = f"contactsLocationsModule.centralContacts[{i}]"
+            ref = self.contact_ref(_dict(item), path)
+            if ref:
+                central.append(ref)
+        officials = []
+        for i, item in enumerate(_list(m.get("overallOfficials"))):
+            item = _dict(item)
+            path = f"contactsLocationsModule.overallOfficials[{i}]"
+            person = self.person(item, path, contact=False)
+            if person is None:
+                self.out.dropped.append((path, "an official without a name"))
+                continue
+            entry = {"person": person}
+            role = self.code(item.get("role"), codes.OFFICIAL_ROLE, path + ".role")
+            entry["role"] = role or self.lack(f"officials.{len(officials)}.role",
+                                              "the official's role; set to STUDY_DIRECTOR",
+                                              "STUDY_DIRECTOR")
+            put(entry, "affiliation", self.text(item.get("affiliation"), path + ".affiliation"))
+            officials.append(entry)
+        sites, site_ids = [], set()
+        for i, item in enumerate(_list(m.get("locations"))):
+            item = _dict(item)
+            path = f"contactsLocationsModule.locations[{i}]"
+            site = {}
+            facility = self.text(item.get("facility"), path + ".facility")
+            city = self.text(item.get("city"), path + ".city")
+            site["id"] = unique_id(markup.slug(facility or city or "", "site", 32), site_ids)
+            put(site, "facility", facility)
+            put(site, "status", self.code(item.get("status"), codes.SITE_STATUS, path + ".status"))
+            put(site, "city", city)
+            for key in ("state", "zip", "country"):
+                put(site, key, self.text(item.get(key), f"{path}.{key}"))
+            refs = []
+            for j, contact in enumerate(_list(item.get("contacts"))):
+                ref = self.contact_ref(_dict(contact), f"{path}.contacts[{j}]")
+                if ref:
+                    refs.append(ref)
+            put(site, "contacts", refs)
+            sites.append(site)
+        put(data, "people", self.people)
+        put(data, "officials", officials)
+        put(data, "central_contacts", central)
+        put(data, "sites", sites)
+
+    def contact_ref(self, item, path):
+        person = self.person(item, path, contact=True)
+        if person is None:
+            self.out.dropped.append((path, "a contact without a name, phone or e-mail"))
+            return None
+        ref = {"person": person}
+        put(ref, "role", self.code(item.get("role"), codes.CONTACT_ROLE, path + ".role"))
+        return ref
+
+    def references(self, m):
+        data = self.out.data
+        refs = []
+        for i, item in enumerate(_list(m.get("references"))):
+            item = _dict(item)
+            path = f"referencesModule.references[{i}]"
+            entry = {}
+            pmid = self.text(item.get("pmid"), path + ".pmid")
+            if pmid and not pmid.isdigit():
+                self.out.dropped.append((path + ".pmid", f"'{pmid}' is not a PubMed id"))
+                pmid = None
+            put(entry, "pmid", pmid)
+            put(entry, "type", self.code(item.get("type"), codes.REFERENCE_TYPE, path + ".type"))
+            citation = self.text(item.get("citation"), path + ".citation")
+            if not citation:
+                if not pmid:
+                    self.out.dropped.append((path, "a reference without citation or PubMed id"))
+                    continue
+                citation = self.lack(f"references.{len(refs)}.citation", "the citation",
+                                     f"PubMed {pmid}")
+            entry["citation"] = citation
+            refs.append(entry)
+        put(data, "references", refs)
+        links = []
+        for i, item in enumerate(_list(m.get("seeAlsoLinks"))):
+            item = _dict(item)
+            path = f"referencesModule.seeAlsoLinks[{i}]"
+            url = self.text(item.get("url"), path + ".url")
+            if not url:
+                self.out.dropped.append((path, "a link without a URL"))
+                continue
+            entry = {"url": url}
+            put(entry, "label", self.text(item.get("label"), path + ".label", True))
+            links.append(entry)
+        put(data, "see_also_links", links)
+        ipds = []
+        for i, item in enumerate(_list(m.get("availIpds"))):
+            item = _dict(item)
+            path = f"referencesModule.availIpds[{i}]"
+            entry = {}
+            for key in ("id", "type", "url"):
+                put(entry, key, self.text(item.get(key), f"{path}.{key}"))
+            put(entry, "comment", self.text(item.get("comment"), path + ".comment", True))
+            if entry:
+                ipds.append(entry)
+        put(data, "avail_ipds", ipds)
+
+    def ipd(self, m):
+        if not m:
+            return {}
+        out = {}
+        sharing = self.code(m.get("ipdSharing"), codes.IPD_SHARING, "ipdSharingStatementModule.ipdSharing")
+        if sharing is None:
+            self.out.dropped.append(("ipdSharingStatementModule", "an IPD statement without a "
+                                     "sharing answer"))
+            return {}
+        out["sharing"] = sharing
+        put(out, "description", self.text(m.get("description"), "ipdSharingStatementModule.description", True))
+        types = [self.code(t, codes.IPD_INFO_TYPE, f"ipdSharingStatementModule.infoTypes[{i}]")
+                 for i, t in enumerate(_list(m.get("infoTypes")))]
+        put(out, "info_types", [t for t in types if t])
+        put(out, "time_frame", self.text(m.get("timeFrame"), "ipdSharingStatementModule.timeFrame", True))
+        put(out, "access_criteria", self.text(m.get("accessCriteria"),
+                                              "ipdSharingStatementModule.accessCriteria", True))
+        put(out, "url", self.text(m.get("url"), "ipdSharingStatementModule.url"))
+        return out
+
+
+def put(target: dict, key, value):
+    if value is None or value == "" or value == [] or value == {}:
+        return
+    target[key] = value
+
+
+def unique_id(base: str, taken: set) -> str:
+    """base, or base-2, base-3 … : unique ignoring case, and an id the schema accepts."""
+    base = base[:56] or "item"
+    if not base[0].isalnum():
+        base = "x" + base
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def split_name(name: str) -> dict:
+    """'Neil H White, M.D.' -> first Neil, middle H, last White, degrees M.D.
+
+    ``model.person_name`` joins the parts back with single spaces and ', ',
+    which gives the API's string again.
+    """
+    names, _, degrees = name.partition(", ")
+    words = names.split()
+    person = {}
+    if len(words) >= 2:
+        person["first_name"] = words[0]
+        if len(words) > 2:
+            person["middle_name"] = " ".join(words[1:-1])
+        person["last_name"] = words[-1]
+    else:
+        person["last_name"] = names.strip() or name.strip()
+    put(person, "degrees", " ".join(degrees.split()))
+    return person
+
+
+def person_name_only(person: dict) -> str:
+    return " ".join(person.get(k, "") for k in ("first_name", "middle_name", "last_name")).strip()
+
+
+def convert(study: dict, today: dt.date | None = None) -> Imported:
+    """The protocol data of a study record, and what the conversion had to say."""
+    return _Converter(study, today or dt.date.today()).convert()
+
+
+# -- known gaps: what PRS requires today and the record lacks --------------------
+
+def find_known_gaps(data: dict, slug: str, today=None) -> list[str]:
+    """Paths where the cross-field or registry rules find an error in the data as imported."""
+    from ..load import Source
+    from ..rules import Rules
+    from . import checker
+
+    source = Source(folder=Path(slug), data=data)
+    found = Rules(source, slug, today).run() + checker.registry_diagnostics(source, today=today)
+    return sorted({checker.generic_path(d.path) for d in found if d.severity == "error" and d.path})
+
+
+# -- writing ---------------------------------------------------------------------
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Safe YAML that reads back as the same text under trialdocs' loader."""
+
+
+def _represent_str(dumper, value):
+    style = None
+    if not isinstance(resolve_plain(value), str) or value != value.strip() or value == "":
+        style = '"'
+    elif "\n" in value:
+        style = "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100000,
+                     default_flow_style=False, indent=2)
+
+
+def render_files(imported: Imported, source_name: str) -> dict[str, str]:
+    record = imported.data["protocol"]["imported"]["record"]
+    header = (f"# Imported from the ClinicalTrials.gov record {record} "
+              f"({source_name}, last updated {imported.data['protocol']['version_date']})\n"
+              "# by trialdocs import-ctgov. Field names follow the API's protocol section;\n"
+              "# protocol.imported lists what the record lacks. Edit freely.\n\n")
+    files = {}
+    for name, keys in FILES.items():
+        part = {k: imported.data[k] for k in keys if k in imported.data}
+        if part:
+            files[name] = header + dump_yaml(part)
+    return files
+
+
+def write_folder(folder: Path, files: dict[str, str], force: bool) -> None:
+    """Write the files into a new folder at once (a temporary folder, then a rename)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ImportError_(f"{folder} exists and is not a folder")
+    existing = folder.is_dir() and any(folder.iterdir())
+    if existing and not force:
+        raise ImportError_(f"{folder} already exists; use --force to replace its YAML files")
+    for name, text in files.items():
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise ImportError_(f"{name} would be {len(text.encode()):,} bytes, over the loader's "
+                               f"limit of {MAX_FILE_BYTES:,}")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if existing:
+        for old in list(folder.glob("*.yaml")) + list(folder.glob("*.yml")):
+            old.unlink()
+        for name, text in files.items():
+            _atomic_write(folder / name, text)
+        return
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, text in files.items():
+            (temp / name).write_text(text, encoding="utf-8")
+        if folder.is_dir():
+            folder.rmdir()  # empty, checked above
+        os.replace(temp, folder)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _atomic_write(path: Path, text: str):
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+
+
+def import_record(record_path: Path, folder: Path | None = None, force=False, today=None):
+    """Import one record file; returns (folder, Imported). Raises ImportError_ when it cannot."""
+    study = read_record(record_path)
+    imported = convert(study, today)
+    if folder is None:
+        name = (imported.nct_id or markup.slug(imported.data["identification"]["org_study_id"],
+                                               "imported")).lower()
+        from ..cli import DEFAULT_ROOT
+        folder = DEFAULT_ROOT / name
+    folder = Path(folder)
+    gaps = find_known_gaps(imported.data, folder.name, today)
+    meta = imported.data["protocol"]["imported"]
+    put(meta, "known_gaps", gaps)
+    put(meta, "inferred", sorted({path for path, _ in imported.lacked}))
+    write_folder(folder, render_files(imported, Path(record_path).name), force)
+    return folder, imported
+
+
+def report(folder: Path, imported: Imported, out=sys.stdout):
+    data = imported.data
+    counts = [(len(data.get("arms") or []), "arm", "arms"),
+              (len(data.get("interventions") or []), "intervention", "interventions"),
+              (sum(len(v or []) for v in (data.get("outcomes") or {}).values()), "outcome", "outcomes"),
+              (len(data.get("sites") or []), "site", "sites"),
+              (len(data.get("people") or []), "person", "people")]
+    summary = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+    print(f"imported {data['protocol']['imported']['record']} into {folder}/: {summary}", file=out)
+    if imported.lacked:
+        print("the record lacks what the protocol format needs; filled in:", file=out)
+        for path, what in imported.lacked:
+            print(f"  {path}: {what}", file=out)
+    gaps = data["protocol"]["imported"].get("known_gaps") or []
+    if gaps:
+        print("the record lacks what PRS requires today (check reports these as warnings; see "
+              "protocol.imported.known_gaps):", file=out)
+        for path in gaps:
+            print(f"  {path}", file=out)
+    if imported.dropped:
+        print("not carried:", file=out)
+        for path, why in imported.dropped:
+            print(f"  {path}: {why}", file=out)
+    for note in imported.notes:
+        print(f"note: {note}", file=out)
+    if imported.derived:
+        names = ", ".join(sorted({p.split(".")[-1] for p, _ in imported.derived}))
+        print(f"left out as computed by ClinicalTrials.gov: {names}", file=out)
+
+
+def import_command(args) -> int:
+    from ..check import check_protocol, counts
+    from ..errors import format_text
+
+    try:
+        folder, imported = import_record(args.record, args.into, args.force)
+    except ImportError_ as exc:
+        print(f"trialdocs: error: {exc}", file=sys.stderr)
+        return 1
+    report(folder, imported)
+    checked = check_protocol(folder)
+    errors, warnings = counts(checked.diagnostics)
+    if errors:
+        print(format_text([d for d in checked.diagnostics if d.severity == "error"]))
+    print(f"check {folder}: {errors} error(s), {warnings} warning(s)"
+          + (f" (see them with: trialdocs check {folder})" if warnings else ""))
+    return 1 if errors else 0

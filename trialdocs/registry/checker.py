@@ -501,7 +501,8 @@ class RegistryChecker:
             text = _text(self.get(*path))
             for match in PHASE_TEXT.finditer(text):
                 said = {f"PHASE{ROMAN[g.upper()]}" for g in match.groups() if g}
-                if phases and not phases & {"NA", "EARLY_PHASE1"} and said != phases:
+                if phases and phases <= set(codes.PHASE) and not phases & {"NA", "EARLY_PHASE1"} \
+                        and said != phases:
                     self.warn(path, f"says '{match[0]}' but design.phases is "
                               f"[{', '.join(sorted(phases))}] (§5.2: parts of the record disagree)")
                     break
@@ -565,6 +566,19 @@ def generic_path(dotted_path: str) -> str:
     return ".".join("*" if part.isdigit() else part for part in _path_parts(dotted_path))
 
 
+_MISSING = re.compile(r"^missing required field '([^']+)'")
+
+
+def gap_path(diagnostic: Diagnostic) -> str:
+    """The field a diagnostic is about, generically: rules.py reports a missing field at
+    its parent ('design': missing required field 'enrollment'), which names design.enrollment."""
+    path = generic_path(diagnostic.path) if diagnostic.path else ""
+    missing = _MISSING.match(diagnostic.message)
+    if missing:
+        path = f"{path}.{missing[1]}" if path else missing[1]
+    return path
+
+
 def apply_known_gaps(source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Errors of the cross-field and registry rules at a known gap, made warnings.
 
@@ -581,14 +595,14 @@ def apply_known_gaps(source: Source, diagnostics: list[Diagnostic]) -> list[Diag
     patterns = [g.split(".") for g in gaps if isinstance(g, str)]
     record = imported.get("record") or "record"
 
-    def known(path):
-        parts = _path_parts(path)
+    def known(diagnostic):
+        parts = gap_path(diagnostic).split(".")
         return any(len(g) <= len(parts) and all(a in ("*", b) for a, b in zip(g, parts))
                    for g in patterns)
 
     out = []
     for d in diagnostics:
-        if d.severity == ERROR and d.code in ("rule", "registry") and d.path and known(d.path):
+        if d.severity == ERROR and d.code in ("rule", "registry") and d.path and known(d):
             d = replace(d, severity=WARNING,
                         message=d.message + f" (as in the imported record {record}; "
                                             "listed in protocol.imported.known_gaps)")

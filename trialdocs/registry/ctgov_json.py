@@ -396,6 +396,8 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
             for key in list(value):
                 here = path + (key,)
                 reason = DERIVED.get(_generic(here))
+                if reason is None and len(here) == 1 and key not in KNOWN_KEYS:
+                    reason = "not a field of the API's protocol section (an unknown module)"
                 if reason is None and len(here) == 2 and key not in KNOWN_KEYS.get(here[0], {key}):
                     reason = "not a field of the API's protocol section"
                 if reason is not None:

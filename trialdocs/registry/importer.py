@@ -44,6 +44,7 @@ PARTIAL_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 AGE = re.compile(r"^(\d+) (%s)$" % "|".join(codes.AGE_UNITS))
 LOOSE_AGE = re.compile(r"^\s*(\d+)\s*([A-Za-z]+?)s?\s*$")
 NCT = re.compile(r"^NCT\d{8}$")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STARTED = {"RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION", "COMPLETED",
            "TERMINATED"}
@@ -123,9 +124,14 @@ class _Converter:
         if re.search("[\ud800-\udfff]", text):
             text = re.sub("[\ud800-\udfff]", "\ufffd", text)
             self.out.notes.append(f"{path}: broken characters (lone surrogates) replaced by U+FFFD")
+        if CONTROL.search(text):
+            text = CONTROL.sub(lambda m: " " if m[0].isspace() else "", text)
+            self.out.notes.append(f"{path}: control characters removed")
         if markdown:
             text = markup.from_api(text)
-        text = "\n".join(line.rstrip() for line in markup.lines(text).split("\n")).strip()
+        # Whitespace only (a round trip compares text with whitespace normalised):
+        # trailing spaces and tabs would make YAML quote a whole multi-line text.
+        text = "\n".join(line.rstrip() for line in markup.lines(text).expandtabs(4).split("\n")).strip()
         return text or None
 
     def texts(self, values, path):
@@ -757,7 +763,7 @@ def find_known_gaps(data: dict, slug: str, today=None) -> list[str]:
 
     source = Source(folder=Path(slug), data=data)
     found = Rules(source, slug, today).run() + checker.registry_diagnostics(source, today=today)
-    return sorted({checker.generic_path(d.path) for d in found if d.severity == "error" and d.path})
+    return sorted({checker.gap_path(d) for d in found if d.severity == "error" and d.path})
 
 
 # -- writing ---------------------------------------------------------------------
@@ -868,8 +874,8 @@ def report(folder: Path, imported: Imported, out=sys.stdout):
             print(f"  {path}: {what}", file=out)
     gaps = data["protocol"]["imported"].get("known_gaps") or []
     if gaps:
-        print("the record lacks what PRS requires today (check reports these as warnings; see "
-              "protocol.imported.known_gaps):", file=out)
+        print("the record, as registered, does not meet today's PRS rules at these fields "
+              "(check reports them as warnings; see protocol.imported.known_gaps):", file=out)
         for path in gaps:
             print(f"  {path}", file=out)
     if imported.dropped:

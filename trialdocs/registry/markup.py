@@ -75,9 +75,15 @@ def normalise(text: str) -> str:
     return " ".join(lines(unicodedata.normalize("NFC", text)).split())
 
 
+# Letters NFKD does not take apart into an ASCII letter and accents.
+_ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+                        "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "ð": "d"})
+
+
 def slug(text: str, fallback: str = "item", length: int = 40) -> str:
     """An id from a name: ASCII letters, digits and '-', lower case."""
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", (text or "").translate(_ASCII))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
     words = re.findall(r"[A-Za-z0-9]+", ascii_text.lower())
     out = "-".join(words)[:length].strip("-")
     return out or fallback

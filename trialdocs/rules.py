@@ -200,7 +200,8 @@ class Rules:
             labels[label] = i
 
     def languages(self):
-        declared = self.get("protocol", "languages", default=[])
+        declared = [lang for lang in self.get("protocol", "languages", default=[])
+                    if isinstance(lang, str)]
         for j, lang in enumerate(self.get("site_manual", "languages", default=[])):
             if lang not in declared:
                 self.error(("site_manual", "languages", j),
@@ -209,7 +210,7 @@ class Rules:
     @staticmethod
     def _age_days(text):
         number, unit = text.split(" ")
-        return int(number) * AGE_UNIT_DAYS[unit]
+        return int(number) * AGE_UNIT_DAYS[unit if unit.endswith("s") else unit + "s"]
 
     def ages(self):
         low, high = self.get("eligibility", "minimum_age"), self.get("eligibility", "maximum_age")
@@ -317,7 +318,7 @@ class Rules:
             self.error(("design", "who_masked"), "a role is listed twice")
         arms = self.listed("arms")
         model = self.get("design", "intervention_model")
-        if model == "SINGLE_GROUP" and len(arms) > 1:
+        if model == "SINGLE_GROUP" and len(arms) != 1:
             self.error(("design", "intervention_model"),
                        f"SINGLE_GROUP needs exactly one arm ({len(arms)} given)")
         if model == "SINGLE_GROUP" and self.get("design", "allocation") not in (None, "NA"):
@@ -326,6 +327,10 @@ class Rules:
             self.warning(("design", "allocation"), "a randomized study needs at least two arms")
 
     def illustrative_paths(self):
+        if self.get("protocol", "illustrative") and not self.get("protocol", "illustrative_notice"):
+            self.error(("protocol", "illustrative"),
+                       "lists invented content, so protocol.illustrative_notice is required",
+                       "documents built from it must say it is not the sponsor's")
         for i, path in enumerate(self.get("protocol", "illustrative", default=[])):
             if isinstance(path, str) and not _matches(self.data, path.split(".")):
                 self.error(("protocol", "illustrative", i),

@@ -22,7 +22,7 @@ ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 PARTIAL_DATE_RE = r"^\d{4}-\d{2}(-\d{2})?$"
 MONTH_RE = r"^\d{4}-\d{2}$"
-AGE_RE = r"^\d+ (%s)$" % "|".join(codes.AGE_UNITS)
+AGE_RE = r"^\d+ (%s)s?$" % "|".join(u[:-1] for u in codes.AGE_UNITS)
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 

@@ -51,7 +51,6 @@ def _get(data, path):
 
 CONDITIONS = {
     "female": lambda d: _get(d, "eligibility.sex") in ("FEMALE", "ALL"),
-    "randomized": lambda d: _get(d, "design.allocation") == "RANDOMIZED",
     "act": lambda d: bool(_get(d, "regulatory.us_fda_applicable_clinical_trial")),
     "witness": lambda d: bool(_get(d, "consent.allow_witness")),
     "incapacitated": lambda d: bool(_get(d, "consent.includes_incapacitated")),
@@ -189,7 +188,7 @@ def check(checked) -> None:
                     *where, ERROR, path,
                     f"consent element {element.id} ({element.name}) is missing",
                     f"required by {regimes}; add {path}", code="consent"))
-    if FR in declared and _get(data, "consent.initials_every_page") is False:
+    if FR in declared and not _get(data, "consent.initials_every_page"):
         checked.diagnostics.append(Diagnostic(
             *source.where(("consent", "initials_every_page")), WARNING,
             "consent.initials_every_page",

@@ -51,11 +51,7 @@ def targets(model: dict) -> list[Target]:
 
 
 def _documents(model: dict, form: dict, items: dict) -> list[Target]:
-    """The HTML and PDF forms, through the shared render stage."""
-    try:
-        from .. import render  # noqa: F401  (present once the render stage exists)
-    except ImportError:
-        return []
+    """The HTML and PDF forms, through the shared render stage (trialdocs.render, trialdocs.pdf)."""
     out = []
     for name, template, context in (("clinicaltrials-gov", "registry/clinicaltrials-gov.html",
                                      {"form": form}),

@@ -204,7 +204,7 @@ class _Converter:
         imported = {"source": "ClinicalTrials.gov API v2", "record": record, "record_date": date}
         return {
             "title": ident.get("official_title") or ident.get("brief_title"),
-            "version": f"registry record of {date}",
+            "version": "ClinicalTrials.gov record",
             "version_date": date,
             "status": "draft",
             "languages": ["en"],

@@ -203,7 +203,7 @@ class Rules:
         declared = [lang for lang in self.get("protocol", "languages", default=[])
                     if isinstance(lang, str)]
         for j, lang in enumerate(self.get("site_manual", "languages", default=[])):
-            if lang not in declared:
+            if isinstance(lang, str) and lang not in declared:
                 self.error(("site_manual", "languages", j),
                            f"'{lang}' is not one of protocol.languages ({', '.join(declared)})")
 

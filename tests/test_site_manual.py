@@ -1,0 +1,465 @@
+"""The site manual, read back from the built PDFs and HTML.
+
+Two builds per run of this module (module-scoped fixtures): the worked
+example in every declared language, and a generated protocol whose schedule
+has 20 visits and 25 procedures, to prove that a wide, long schedule spans
+several landscape pages with its header on each and nothing cut off.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import EXAMPLE, run_cli
+from pdftext import normalize, pages
+from trialdocs.check import check_protocol
+from trialdocs.documents import site_manual
+from trialdocs.flowchart import flow_svg
+from trialdocs.load import load_protocol
+from trialdocs.model import build_model
+from trialdocs.render import strings
+
+SLUG = "nct03970954"
+
+
+def flat(text: str) -> str:
+    """Text as extracted, with words hyphenated at a line end joined back."""
+    return re.sub(r"-\s+", "-", normalize(text).replace("\u2010 ", ""))
+
+
+def _model(folder: Path, slug: str = SLUG) -> dict:
+    source, problems = load_protocol(folder)
+    assert not problems, problems
+    return build_model(source.data, slug)
+
+
+def _languages(folder: Path) -> list[str]:
+    data = yaml.safe_load((folder / "conduct.yaml").read_text(encoding="utf-8"))
+    return data["site_manual"]["languages"]
+
+
+LANGS = _languages(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("build", EXAMPLE, "--only", "site_manual", "--output", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / SLUG
+
+
+@pytest.fixture(scope="module")
+def model():
+    return _model(EXAMPLE)
+
+
+# -- a generated protocol with a big schedule ------------------------------------------
+
+N_VISITS, N_PROCEDURES = 20, 25
+
+
+def big_schedule() -> dict:
+    visits = [{"id": "V0", "name": "Screening visit", "epoch": "screening",
+               "day_range": [-28, -1]}]
+    for week in range(1, 15):
+        visits.append({"id": f"T{week}", "name": f"Treatment week {week}", "epoch": "treatment",
+                       "day": 1 + 7 * (week - 1), "window": [0, 0] if week == 1 else [-2, 2]})
+    for month in range(1, N_VISITS - 14):
+        visits.append({"id": f"F{month}", "name": f"Follow-up month {month}",
+                       "epoch": "follow_up", "day": 98 + 30 * month, "window": [-7, 7]})
+    ids = [v["id"] for v in visits]
+    groups = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
+    procedures = []
+    for j in range(N_PROCEDURES):
+        procedures.append({
+            "id": f"P{j + 1:02d}",
+            "name": f"Procedure {j + 1:02d}: assessment with a fairly long descriptive name",
+            "group": groups[j % len(groups)],
+            "visits": [vid for k, vid in enumerate(ids) if (k + j) % 3 == 0 or k == j % N_VISITS],
+            **({"footnote": "a"} if j == 0 else {}),
+        })
+    return {"reference_point": "Day 1 of treatment",
+            "epochs": [{"id": "screening", "name": "Screening"},
+                       {"id": "treatment", "name": "Treatment"},
+                       {"id": "follow_up", "name": "Follow-up"}],
+            "visits": visits, "procedures": procedures,
+            "footnotes": {"a": "A footnote on the first procedure."}}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """(protocol folder, built output folder) of the 20 x 25 schedule protocol, English only."""
+    root = tmp_path_factory.mktemp("big")
+    folder = root / "big-schedule"
+    shutil.copytree(EXAMPLE, folder)
+    conduct = folder / "conduct.yaml"
+    data = yaml.safe_load(conduct.read_text(encoding="utf-8"))
+    data["schedule"] = big_schedule()
+    conduct.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = root / "out"
+    result = run_cli("build", folder, "--only", "site_manual", "--lang", "en", "--output", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, out / "big-schedule"
+
+
+# -- the worked example ----------------------------------------------------------------------
+
+def test_builds_in_each_declared_language(built):
+    assert LANGS and set(LANGS) == {"en", "fr"}
+    for lang in LANGS:
+        pdf = built / f"site-manual.{lang}.pdf"
+        page = built / f"site-manual.{lang}.html"
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        assert f'<html lang="{lang}">' in page.read_text(encoding="utf-8")
+        assert len(PdfReader(str(pdf)).pages) > 10
+
+
+def _toc_pages(texts, s) -> list[int]:
+    """Indices of the pages holding the contents list (it starts with its title)."""
+    start = next(i for i, t in enumerate(texts) if t.startswith(s["contents"]))
+    found = [start]
+    while start + len(found) < len(texts) and "...." in texts[start + len(found)][:400] \
+            and not texts[start + len(found)].startswith("1 "):
+        found.append(start + len(found))
+    return found
+
+
+def _toc_numbers(texts, toc_pages, outline) -> dict:
+    toc = " ".join(texts[i] for i in toc_pages)
+    numbers = {}
+    for entry in outline:
+        label = f"{entry['number']} {entry['title']}"
+        match = re.search(r"(?<![\d.])" + re.escape(label) + r"[\s.]*?\.{3,}[\s.]*(\d+)", toc)
+        assert match, f"contents entry {label!r} not found in {toc[:300]!r}"
+        numbers[entry["id"]] = int(match.group(1))
+    return numbers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_contents_page_numbers_are_the_pages_of_the_headings(built, model, lang):
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    outline = site_manual.context(model, lang)["outline"]
+    toc_pages = _toc_pages(texts, strings(lang))
+    numbers = _toc_numbers(texts, toc_pages, outline)
+    for entry in outline:
+        label = f"{entry['number']} {entry['title']}"
+        page = numbers[entry["id"]]
+        assert page > max(toc_pages) + 1, f"{label} points into the contents ({page})"
+        assert label in texts[page - 1], f"{label!r} is not on page {page}"
+        first = next(i for i, t in enumerate(texts) if i not in toc_pages and label in t)
+        assert first == page - 1, f"{label!r} first appears on page {first + 1}, contents say {page}"
+    assert list(numbers.values()) == sorted(numbers.values())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
+    path = built / f"site-manual.{lang}.pdf"
+    reader = PdfReader(str(path))
+    outline = site_manual.context(model, lang)["outline"]
+    numbers = _toc_numbers(pages(path), _toc_pages(pages(path), strings(lang)), outline)
+
+    def walk(items, level=1):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, level + 1)
+            else:
+                yield level, item.title, reader.get_destination_page_number(item) + 1
+
+    found = list(walk(reader.outline))
+    expected = [(e["level"], f"{e['number']} {e['title']}", numbers[e["id"]]) for e in outline]
+    assert found == expected
+    sections = [e for e in outline if e["level"] == 1]
+    assert len(sections) >= 12  # about, contacts, synopsis, flow, … sites
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_has_a_linked_contents_list(built, model, lang):
+    page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
+    for entry in site_manual.context(model, lang)["outline"]:
+        assert f'href="#{entry["id"]}"' in page
+        assert re.search(rf'<h[23] id="{re.escape(entry["id"])}">', page), entry["id"]
+
+
+def _yaml_criteria():
+    data = yaml.safe_load((EXAMPLE / "trial.yaml").read_text(encoding="utf-8"))["eligibility"]
+    return data["inclusion"], data["exclusion"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_checklist_has_every_criterion_in_yaml_order(built, lang):
+    inclusion, exclusion = _yaml_criteria()
+    page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-criterion="([^"]+)"><td class="cid">[^<]*</td><td>([^<]*)</td>'
+                      r'<td class="tick"><span class="checkbox"[^>]*></span></td>'
+                      r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
+    assert [(i, html.unescape(t)) for i, t in rows] == \
+        [(c["id"], c["text"]) for c in inclusion + exclusion]
+    # in the PDF, every criterion in order, on the checklist pages, with Yes and No columns
+    s = strings(lang)
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    title = s["manual"]["sections"]["checklist"]
+    start = next(i for i, t in enumerate(texts) if re.search(r"\d+\.\d+ " + re.escape(title), t)
+                 and "...." not in t)
+    body = " ".join(texts[start:start + 4])
+    position = 0
+    for criterion in inclusion + exclusion:
+        found = body.find(normalize(criterion["text"]), position)
+        assert found >= 0, f"{criterion['id']} missing or out of order"
+        position = found
+    assert s["manual"]["eligible"] in body and s["manual"]["signature"] in body
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_schedule_is_landscape_with_every_procedure_and_visit(built, model, lang):
+    path = built / f"site-manual.{lang}.pdf"
+    reader = PdfReader(str(path))
+    ctx = site_manual.context(model, lang)
+    texts = pages(path)
+    names = [normalize(r["name"]) for g in ctx["schedule"]["tables"][0]["groups"]
+             for r in g["rows"]]
+    schedule_pages = [i for i, t in enumerate(texts) if "C1D1" in t and "CnD5" in t
+                      and sum(n[:20] in t for n in names) >= 3]
+    assert schedule_pages
+    for i in schedule_pages:
+        box = reader.pages[i].mediabox
+        assert box.width > box.height, f"page {i + 1} is not landscape"
+    text = flat(" ".join(texts[i] for i in schedule_pages))
+    for name in names:
+        assert flat(name) in text
+    for visit in ctx["schedule"]["visits"]:
+        assert visit["id"] in text and flat(visit["day"]) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_flow_diagram_is_svg_in_html_and_drawn_in_pdf(built, model, lang):
+    page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
+    svg = re.search(r"<svg [^>]*class=\"flow-diagram\".*?</svg>", page, re.S)
+    assert svg
+    ET.fromstring(svg.group(0))  # well-formed
+    ctx = site_manual.context(model, lang)
+    for visit in ctx["schedule"]["visits"]:
+        assert f">{visit['id']}</tspan>" in svg.group(0)
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    flow_page = [t for t in texts if t.startswith(f"{ctx['sec']['flow']['number']} "
+                                                  f"{ctx['sec']['flow']['title']}")
+                 or f" {ctx['sec']['flow']['number']} {ctx['sec']['flow']['title']} " in t
+                 and "...." not in t]
+    assert flow_page and all(v["id"] in flow_page[0] for v in ctx["schedule"]["visits"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_safety_section_gives_the_timelines(built, model, lang):
+    text = flat(" ".join(pages(built / f"site-manual.{lang}.pdf")))
+    ctx = site_manual.context(model, lang)
+    for row in ctx["safety"]["reporting"]:
+        assert flat(row["deadline"]) in text
+    assert ctx["clocks"], "the example declares eu_ctr and ich_e6r3"
+    for clock in ctx["clocks"]:
+        assert clock["source"] in text
+    assert "24" in ctx["clocks"][1]["deadline"]
+    assert flat(ctx["safety"]["pregnancy"]["follow_up_until"]) in text
+    assert ctx["contacts"]["vigilance"]["phone"] in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_contacts_directory_names_everyone(built, model, lang):
+    text = " ".join(pages(built / f"site-manual.{lang}.pdf"))
+    for official in model["officials"]:
+        assert official["name"] in text
+    for site in model["sites"]:
+        assert site["investigator_person"]["full_name"] in text
+        assert site["phone"] in text and site["emergency_phone"] in text
+        assert site["pharmacy"]["phone"] in text
+
+
+def test_french_manual_is_in_french(built):
+    text = " ".join(pages(built / "site-manual.fr.pdf"))
+    m = strings("fr")["manual"]
+    for key in ("contacts", "synopsis", "checklist", "schedule", "safety", "sites"):
+        assert m["sections"][key] in text
+    assert "Critères de non-inclusion" in text and "Sélection" in text
+
+
+# -- the big schedule --------------------------------------------------------------------------
+
+def test_big_schedule_spans_pages_with_its_header_on_each(big):
+    folder, out = big
+    path = out / "site-manual.en.pdf"
+    reader = PdfReader(str(path))
+    texts = pages(path)
+    m = strings("en")["manual"]
+    schedule = big_schedule()
+    names = [p["name"] for p in schedule["procedures"]]
+    rows_on = [i for i, t in enumerate(texts) if any(n in t for n in names)]
+    assert len(rows_on) >= 3, f"schedule on pages {[i + 1 for i in rows_on]}"
+    model = _model(folder, "big-schedule")
+    tables = site_manual.context(model, "en")["schedule"]["tables"]
+    assert len(tables) >= 2  # 20 visits: split into parts that fit a landscape page
+    for i in rows_on:
+        box = reader.pages[i].mediabox
+        assert box.width > box.height, f"page {i + 1} is not landscape"
+        # the header rows are on every page: row titles and the visits of one part
+        for word in (m["epoch"], m["visit"], m["day"], m["window"]):
+            assert word in texts[i], f"page {i + 1} has no header ({word})"
+        assert any(all(v["name"] in texts[i] for v in t["visits"]) for t in tables), \
+            f"page {i + 1} lacks the visit names of its part"
+    text = " ".join(texts[i] for i in rows_on)
+    for name in names:
+        assert name in text
+    for visit in schedule["visits"]:
+        assert visit["name"] in text and visit["id"] in text
+
+
+def _overflows(document) -> list[str]:
+    """Boxes that stick out of the page's content area, or out of their table cell."""
+    from weasyprint.formatting_structure import boxes
+
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            if isinstance(box, boxes.MarginBox) or getattr(box, "width", None) is None:
+                continue
+            if box.border_box_x() + box.border_width() > right + 0.01:
+                problems.append(f"page {number}: {type(box).__name__} past the page edge")
+            if isinstance(box, boxes.TableCellBox):
+                cell_right = box.border_box_x() + box.border_width()
+                for inner in box.descendants():
+                    if inner is not box and getattr(inner, "width", None) is not None and \
+                            inner.border_box_x() + inner.border_width() > cell_right + 0.01:
+                        problems.append(f"page {number}: {getattr(inner, 'text', '')!r} "
+                                        "sticks out of its table cell")
+    return problems
+
+
+def test_big_schedule_fits_the_page(big):
+    from trialdocs.pdf import render_document
+
+    folder, _ = big
+    document = render_document(site_manual.payload(_model(folder, "big-schedule"), "en"))
+    assert _overflows(document) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_example_fits_the_page(model, lang):
+    from trialdocs.pdf import render_document
+
+    document = render_document(site_manual.payload(model, lang))
+    assert _overflows(document) == []
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+def _check(folder):
+    return check_protocol(folder)
+
+
+def _edit(folder: Path, name: str, old: str, new: str):
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1  # the line of the edit
+
+
+def test_example_checks_clean():
+    checked = _check(EXAMPLE)
+    assert [str(d) for d in checked.diagnostics if d.code == site_manual.CODE] == []
+    assert checked.ok
+
+
+def test_unknown_visit_in_schedule_is_an_error_with_its_line(example_copy):
+    line = _edit(example_copy, "conduct.yaml", "      visits: [V0, C1D1]\n",
+                 "      visits: [V0, C1D9]\n")
+    result = run_cli("check", example_copy)
+    assert result.returncode == 1
+    assert re.search(rf"conduct\.yaml:{line}:\d+: error: schedule\.procedures\[1\]\.visits\[1\]: "
+                     r"'C1D9' is not a known visit", result.stdout), result.stdout
+
+
+def test_visit_without_window_is_a_warning(example_copy):
+    line = _edit(example_copy, "conduct.yaml", "      day: 365\n      window: [-14, 14]\n",
+                 "      day: 365\n")
+    found = [d for d in _check(example_copy).diagnostics if "has no window" in d.message]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert found[0].file.endswith("conduct.yaml") and found[0].line < line
+
+
+def test_visit_without_any_day_is_an_error(example_copy):
+    _edit(example_copy, "conduct.yaml", "      day: 365\n      window: [-14, 14]\n", "")
+    found = [d for d in _check(example_copy).diagnostics if "has no day" in d.message]
+    assert len(found) == 1 and found[0].severity == "error" and found[0].line > 0
+
+
+def test_visits_out_of_time_order_are_an_error(example_copy):
+    line = _edit(example_copy, "conduct.yaml", "      day: 365\n      window: [-14, 14]\n",
+                 "      day: 3\n      window: [-1, 1]\n")
+    found = [d for d in _check(example_copy).diagnostics if "comes before it" in d.message]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "M12" in found[0].message and found[0].line < line
+
+
+def test_window_that_excludes_the_day_is_an_error(example_copy):
+    line = _edit(example_copy, "conduct.yaml", "      day: 365\n      window: [-14, 14]\n",
+                 "      day: 365\n      window: [2, 14]\n")
+    found = [d for d in _check(example_copy).diagnostics if "must hold the day" in d.message]
+    assert len(found) == 1 and found[0].line == line + 1
+
+
+def test_missing_vigilance_contact_is_an_error(example_copy):
+    path = example_copy / "conduct.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  vigilance_contact:")], encoding="utf-8")
+    found = [d for d in _check(example_copy).diagnostics if "vigilance_contact" in d.message]
+    assert len(found) == 1 and found[0].severity == "error"
+
+
+def test_manual_language_must_be_a_protocol_language(example_copy):
+    _edit(example_copy, "trial.yaml", "  languages: [fr, en]\n", "  languages: [fr]\n")
+    messages = [d.message for d in _check(example_copy).diagnostics]
+    assert any("'en' is not one of protocol.languages" in m for m in messages)
+
+
+# -- the diagram on its own ------------------------------------------------------------------------
+
+def test_flow_svg_escapes_every_text():
+    hostile = '<script>alert("x")</script> & <b>'
+    svg = flow_svg([{"name": hostile, "visits": [{"id": "<i>", "name": hostile, "day": hostile,
+                                                  "repeat": True}]}], hostile, hostile, hostile)
+    assert "<script" not in svg and "<b>" not in svg and "<i>" not in svg
+    root = ET.fromstring(svg)
+    texts = "".join(root.itertext())
+    assert "alert" in texts
+
+
+def test_flow_svg_wraps_long_names_inside_boxes():
+    from trialdocs.flowchart import BOX_W, NAME_SIZE, text_width
+
+    name = "End of treatment (30 days after the last injection, -3 to +7 days)"
+    svg = flow_svg([{"name": "Follow-up", "visits": [{"id": "EOT", "name": name, "day": "Day 35",
+                                                      "repeat": False}] * 6}], "t", "repeated")
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    spans = [t.text for t in root.iterfind(".//s:text[@font-size='%s']/s:tspan" % NAME_SIZE, ns)]
+    assert len(spans) >= 6 * 3
+    assert all(text_width(s, NAME_SIZE, 600) <= BOX_W - 12 for s in spans)
+
+
+def test_manual_strings_exist_in_every_language():
+    def keys(value, prefix=""):
+        if isinstance(value, dict):
+            return {k for key, item in value.items() for k in keys(item, f"{prefix}{key}.")} | \
+                {prefix}
+        return {prefix}
+
+    assert keys(strings("en")["manual"]) == keys(strings("fr")["manual"])

@@ -1,0 +1,610 @@
+"""The site manual: the investigators' working handbook, one per declared language.
+
+A manual of procedures (site-manual.md §2.4) in the order a coordinator
+looks things up: who to call, what the study is, how it flows, who is
+eligible (with the checklist form), what happens at each visit (the schedule
+grid, on landscape pages), how to handle the product (with the accountability
+log form), what to report and by when, and the sites.
+
+``check`` adds the rules the manual needs on top of ``rules.py``: every visit
+has a day and a window, visits are in time order, the schedule has no empty
+visit or period, the safety block can be reported to, and the product can be
+handled. ``outline`` decides the numbered sections once; the template draws
+the headings and the contents list from it, so the contents, the bookmarks
+and the headings cannot disagree. ``targets`` gives one HTML and one PDF per
+language, with exactly the data the manual reads, localized.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import codes
+from ..errors import ERROR, WARNING, Diagnostic
+from ..flowchart import flow_svg
+from ..load import dotted
+from ..model import localized
+from ..render import strings
+from ..targets import Target
+
+CODE = "site_manual"
+GROUPS = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
+HANDLING = ["product", "preparation", "dose", "route", "course", "storage", "accountability"]
+MAX_COLUMNS = 11       # visits per schedule table on a landscape page; more are split
+MINUS = "\u2212"
+
+# Regulatory clocks shown for each declared regime (site-manual.md §5): the
+# i18n key under manual.clocks ([who and what, deadline, source]) and the regime.
+CLOCKS = [
+    ("ich_sae", "ich_e6r3"),
+    ("eu_sae", "eu_ctr"),
+    ("eu_susar_fatal", "eu_ctr"),
+    ("eu_susar_other", "eu_ctr"),
+    ("eu_annual", "eu_ctr"),
+    ("fda_sae", "us_fda"),
+    ("fda_fatal", "us_fda"),
+    ("fda_other", "us_fda"),
+    ("cr_problem", "us_common_rule"),
+]
+
+
+def languages(data: dict) -> list[str]:
+    """The manual's languages: its own list, else the protocol's."""
+    manual = data.get("site_manual") or {}
+    return list(manual.get("languages") or (data.get("protocol") or {}).get("languages") or [])
+
+
+# -- check ---------------------------------------------------------------------------
+
+def visit_days(visit: dict) -> tuple[int, int] | None:
+    """The earliest and latest study day a visit may fall on, or None."""
+    if isinstance(visit.get("day"), int):
+        window = visit.get("window") or [0, 0]
+        return visit["day"] + window[0], visit["day"] + window[1]
+    if visit.get("day_range"):
+        low, high = visit["day_range"]
+        return low, high
+    return None
+
+
+def check(checked) -> None:
+    source, data = checked.source, checked.source.data
+    out = checked.diagnostics
+
+    def problem(path, message, hint="", severity=ERROR, key=False):
+        where = source.where_key(path) if key else source.where(path)
+        out.append(Diagnostic(*where, severity, dotted(path), message, hint, code=CODE))
+
+    schedule = data.get("schedule") or {}
+    epochs = [e.get("id") for e in schedule.get("epochs") or []]
+    visits = schedule.get("visits") or []
+    procedures = schedule.get("procedures") or []
+    previous = None  # (index, visit id, days, epoch position)
+    for i, visit in enumerate(visits):
+        path = ("schedule", "visits", i)
+        has_day, has_range = visit.get("day") is not None, bool(visit.get("day_range"))
+        if not has_day and not has_range:
+            problem(path, f"visit '{visit.get('id')}' has no day",
+                    "give 'day' (with 'window') or 'day_range', counted from the reference point",
+                    key=True)
+        elif has_day and has_range:
+            problem(path + ("day_range",), f"visit '{visit.get('id')}' has both 'day' and "
+                    "'day_range'", "give one: a day with its window, or a range of days")
+        if has_range:
+            low, high = visit["day_range"]
+            if low > high:
+                problem(path + ("day_range",), f"day_range [{low}, {high}] ends before it starts")
+            if visit.get("window"):
+                problem(path + ("window",), "a window only goes with 'day'; a day_range is "
+                        "already the visit's window")
+        if has_day and visit.get("window"):
+            before, after = visit["window"]
+            if before > 0 or after < 0:
+                problem(path + ("window",), f"window [{before}, {after}] must hold the day "
+                        "itself", "write it as [days before, days after], e.g. [-3, 7]")
+        elif has_day and not has_range:
+            problem(path, f"visit '{visit.get('id')}' has no window", "ICH M11 asks for an "
+                    "allowable window for every visit; write window: [0, 0] if there is none",
+                    WARNING, key=True)
+        days = visit_days(visit)
+        epoch = epochs.index(visit["epoch"]) if visit.get("epoch") in epochs else None
+        if previous and days and previous[2]:
+            if days[1] < previous[2][0]:
+                problem(path, f"visit '{visit.get('id')}' (days {days[0]} to {days[1]}) is listed "
+                        f"after '{previous[1]}' (days {previous[2][0]} to {previous[2][1]}) but "
+                        "comes before it", "list visits in time order: the schedule's columns "
+                        "and the flow diagram follow the list", key=True)
+        if previous and epoch is not None and previous[3] is not None and epoch < previous[3]:
+            problem(path + ("epoch",), f"visit '{visit.get('id')}' goes back to period "
+                    f"'{visit['epoch']}' after period '{epochs[previous[3]]}'",
+                    "list visits in the order of schedule.epochs")
+        previous = (i, visit.get("id"), days or (previous[2] if previous else None),
+                    epoch if epoch is not None else (previous[3] if previous else None))
+
+    used_epochs = {v.get("epoch") for v in visits}
+    for i, epoch in enumerate(schedule.get("epochs") or []):
+        if epoch.get("id") not in used_epochs:
+            problem(("schedule", "epochs", i), f"period '{epoch.get('id')}' has no visit",
+                    "the flow diagram would show an empty period", WARNING, key=True)
+    marked = {ref for p in procedures for ref in p.get("visits") or []}
+    for i, visit in enumerate(visits):
+        if visit.get("id") not in marked:
+            problem(("schedule", "visits", i), f"no procedure is done at visit '{visit.get('id')}'",
+                    "mark it in the 'visits' list of at least one procedure", WARNING, key=True)
+    for i, procedure in enumerate(procedures):
+        seen = set()
+        for j, ref in enumerate(procedure.get("visits") or []):
+            if ref in seen:
+                problem(("schedule", "procedures", i, "visits", j),
+                        f"visit '{ref}' is listed twice for procedure '{procedure.get('id')}'",
+                        severity=WARNING)
+            seen.add(ref)
+    used_notes = {p.get("footnote") for p in procedures}
+    for key in (schedule.get("footnotes") or {}):
+        if key not in used_notes:
+            problem(("schedule", "footnotes", key), f"footnote '{key}' is not used by any "
+                    "procedure", "name it in a procedure's 'footnote'", WARNING, key=True)
+
+    safety = data.get("safety") or {}
+    if safety and not safety.get("reporting"):
+        problem(("safety",), "the site manual needs safety.reporting: what to report, to whom "
+                "and by when", "list at least the serious adverse events", key=True)
+    contact = safety.get("vigilance_contact") if safety else None
+    if safety and not contact:
+        problem(("safety",), "the site manual needs safety.vigilance_contact",
+                "name the unit that receives safety reports, with its phone or e-mail", key=True)
+    elif contact and not (contact.get("phone") or contact.get("email")):
+        problem(("safety", "vigilance_contact"), "the safety reporting contact has no phone or "
+                "e-mail", "sites must be able to reach it")
+
+    eligibility = data.get("eligibility") or {}
+    if not eligibility.get("inclusion") and not eligibility.get("exclusion"):
+        problem(("eligibility",), "the eligibility checklist of the site manual needs "
+                "eligibility.inclusion and eligibility.exclusion", key=True)
+    for i, intervention in enumerate(data.get("interventions") or []):
+        if not intervention.get("investigational"):
+            continue
+        missing = [f for f in HANDLING if not intervention.get(f)]
+        if missing:
+            problem(("interventions", i), f"investigational product '{intervention.get('id')}' "
+                    f"lacks {', '.join(missing)} for the site manual",
+                    "sites need to know how to prepare, give, store and account for it",
+                    WARNING, key=True)
+    objectives = data.get("objectives") or []
+    linked = {o.get("objective") for kind in ("primary", "secondary", "other")
+              for o in (data.get("outcomes") or {}).get(kind) or []}
+    for i, objective in enumerate(objectives):
+        if objective.get("id") not in linked:
+            problem(("objectives", i), f"objective '{objective.get('id')}' has no endpoint",
+                    "link an outcome to it with 'objective'", WARNING, key=True)
+
+
+# -- the outline ------------------------------------------------------------------------
+
+class Outline:
+    """Numbered sections and subsections, in reading order."""
+
+    def __init__(self):
+        self.entries = []
+
+    def section(self, key, title):
+        number = sum(e["level"] == 1 for e in self.entries) + 1
+        self.entries.append({"id": key, "level": 1, "number": str(number), "title": title})
+
+    def sub(self, key, title):
+        parent = sum(e["level"] == 1 for e in self.entries)
+        number = 1 + sum(1 for e in self.entries[::-1]
+                         if e["level"] == 2 and e["number"].split(".")[0] == str(parent))
+        self.entries.append({"id": key, "level": 2, "number": f"{parent}.{number}",
+                             "title": title})
+
+    def by_id(self):
+        return {e["id"]: e for e in self.entries}
+
+
+# -- formatting helpers ----------------------------------------------------------------------
+
+def _num(n: int) -> str:
+    return f"{MINUS}{-n}" if n < 0 else str(n)
+
+
+def format_date(iso: str | None, lang: str) -> str:
+    if not iso:
+        return ""
+    s = strings(lang)
+    parts = [int(x) for x in iso.split("-")]
+    if len(parts) == 2:
+        return f"{s['months'][parts[1] - 1]} {parts[0]}"
+    return s["date_format"].format(d=parts[2], month=s["months"][parts[1] - 1], y=parts[0])
+
+
+def day_label(visit: dict, m: dict) -> str:
+    if visit.get("day") is not None:
+        return m["day_label"].format(d=_num(visit["day"]))
+    if visit.get("day_range"):
+        low, high = visit["day_range"]
+        return m["day_range_label"].format(a=_num(low), b=_num(high))
+    return ""
+
+
+def window_label(visit: dict, m: dict) -> str:
+    if visit.get("day") is None:
+        return "—"
+    window = visit.get("window")
+    if not window:
+        return m["window_none"]
+    before, after = window
+    if before == -after:
+        return m["window_sym"].format(n=after)
+    return m["window_asym"].format(a=_num(before), b=f"+{after}")
+
+
+def _address(address: dict | None) -> str:
+    if not address:
+        return ""
+    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
+                                                       address.get("city")) if p),
+             address.get("country")]
+    return ", ".join(p for p in parts if p)
+
+
+def _age(text: str | None, m: dict) -> str:
+    if not text:
+        return ""
+    number, unit = text.split(" ")
+    return f"{number} {m['codes']['AGE_UNITS'].get(unit, unit)}"
+
+
+def _person(person: dict | None, lang: str) -> dict:
+    person = person or {}
+    return {"name": person.get("full_name", ""), "title": localized(person.get("title"), lang),
+            "affiliation": person.get("affiliation") or "", "phone": person.get("phone") or "",
+            "email": person.get("email") or ""}
+
+
+def _contact(contact: dict | None, lang: str) -> dict | None:
+    if not contact:
+        return None
+    return {"name": localized(contact.get("name"), lang), "phone": contact.get("phone") or "",
+            "email": contact.get("email") or "", "hours": localized(contact.get("hours"), lang),
+            "address": _address(contact.get("address"))}
+
+
+ROLE_KEYS = {"PRINCIPAL_INVESTIGATOR": "coordinating_investigator",
+             "STUDY_DIRECTOR": "study_director", "STUDY_CHAIR": "study_chair",
+             "SUB_INVESTIGATOR": "sub_investigator", "CONTACT": "contact"}
+
+
+# -- the context --------------------------------------------------------------------------
+
+def _schedule(model: dict, lang: str, m: dict) -> dict:
+    schedule = model.get("schedule") or {}
+    epochs = {e["id"]: localized(e.get("name"), lang) for e in schedule.get("epochs") or []}
+    visits = []
+    for visit in schedule.get("visits") or []:
+        day, window = day_label(visit, m), window_label(visit, m)
+        shown_window = visit.get("day") is not None and any(visit.get("window") or [])
+        visits.append({"id": visit["id"], "name": localized(visit.get("name"), lang),
+                       "epoch": epochs.get(visit.get("epoch"), ""), "epoch_id": visit.get("epoch"),
+                       "day": day, "window": window,
+                       "flow_day": f"{day} ({window})" if shown_window else day,
+                       "repeat": localized(visit.get("repeat"), lang)})
+    procedures = schedule.get("procedures") or []
+    groups = []
+    for group in GROUPS:
+        rows = [{"name": localized(p.get("name"), lang), "footnote": p.get("footnote") or "",
+                 "research_only": bool(p.get("research_only")),
+                 "marks": p.get("marks") or [False] * len(visits)}
+                for p in procedures if p.get("group") == group]
+        if rows:
+            groups.append({"label": m["groups"][group], "rows": rows})
+    count = math.ceil(len(visits) / MAX_COLUMNS) if visits else 0
+    size = math.ceil(len(visits) / count) if count else 0
+    tables = []
+    for part in range(count):
+        start, stop = part * size, min(len(visits), (part + 1) * size)
+        spans = []
+        for visit in visits[start:stop]:
+            if spans and spans[-1]["name"] == visit["epoch"]:
+                spans[-1]["span"] += 1
+            else:
+                spans.append({"name": visit["epoch"], "span": 1})
+        tables.append({
+            "part": m["part"].format(n=part + 1, total=count) if count > 1 else "",
+            "visits": visits[start:stop], "epochs": spans,
+            "groups": [{"label": g["label"],
+                        "rows": [{**r, "marks": r["marks"][start:stop]} for r in g["rows"]]}
+                       for g in groups],
+        })
+    footnotes = [{"key": key, "text": localized(text, lang)}
+                 for key, text in (schedule.get("footnotes") or {}).items()]
+    return {"reference_point": localized(schedule.get("reference_point"), lang),
+            "visits": visits, "tables": tables, "footnotes": footnotes,
+            "any_research_only": any(p.get("research_only") for p in procedures),
+            "lanes": [{"name": epochs[e["id"]],
+                       "visits": [{"id": v["id"], "name": v["name"], "day": v["flow_day"],
+                                   "repeat": bool(v["repeat"])}
+                                  for v in visits if v["epoch_id"] == e["id"]]}
+                      for e in schedule.get("epochs") or []]}
+
+
+def _participation(model: dict, m: dict) -> str:
+    spans = [visit_days(v) for v in (model.get("schedule") or {}).get("visits") or []]
+    spans = [s for s in spans if s]
+    if not spans:
+        return ""
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    return m["participation_value"].format(first=m["day_label"].format(d=_num(first)),
+                                           last=m["day_label"].format(d=_num(last)))
+
+
+def context(model: dict, lang: str) -> dict:
+    """Everything one language's manual reads, localized."""
+    s = strings(lang)
+    m = s["manual"]
+    t = m["sections"]
+    protocol = model["protocol"]
+    manual = model.get("site_manual") or {}
+    ident = model.get("identification") or {}
+    regulatory = model.get("regulatory") or {}
+    design = model.get("design") or {}
+    eligibility = model.get("eligibility") or {}
+    safety = model.get("safety") or {}
+    status = model.get("status") or {}
+    sponsors = model.get("sponsors") or {}
+    text = {k: localized(manual.get(k), lang) for k in
+            ("purpose", "consent_procedure", "enrolment", "concomitant", "discontinuation",
+             "data_management", "monitoring", "closeout")}
+
+    officials = []
+    for official in model.get("officials") or []:
+        person = _person(official.get("person_data"), lang)
+        person["role"] = m[ROLE_KEYS.get(official.get("role"), "contact")]
+        person["affiliation"] = official.get("affiliation") or person["affiliation"]
+        officials.append(person)
+    order = ["PRINCIPAL_INVESTIGATOR", "STUDY_CHAIR", "STUDY_DIRECTOR", "SUB_INVESTIGATOR"]
+    officials = [o for _, o in sorted(zip(model.get("officials") or [], officials),
+                                      key=lambda pair: order.index(pair[0].get("role"))
+                                      if pair[0].get("role") in order else len(order))]
+    sites = []
+    for site in model.get("sites") or []:
+        status_code = site.get("status")
+        sites.append({
+            "id": site["id"],
+            "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
+            "department": localized(site.get("department"), lang),
+            "address": _address(site.get("address")) or ", ".join(
+                p for p in (site.get("city"), site.get("country")) if p),
+            "city": (site.get("address") or {}).get("city") or site.get("city") or "",
+            "investigator": _person(site.get("investigator_person"), lang),
+            "phone": site.get("phone") or "", "email": site.get("email") or "",
+            "emergency_phone": site.get("emergency_phone") or "",
+            "contacts": [{**_person(c.get("person_data"), lang),
+                          "role": m[ROLE_KEYS.get(c.get("role"), "contact")]}
+                         for c in site.get("contacts") or []],
+            "pharmacy": _contact(site.get("pharmacy"), lang),
+            "status": m["statuses"].get(status_code, status_code) if status_code else
+            m["status_not_given"].format(status=m["statuses"].get(
+                status.get("overall_status"), status.get("overall_status") or "")),
+            "status_given": bool(status_code),
+        })
+
+    objectives = []
+    for level in ("primary", "secondary", "exploratory"):
+        for objective in model.get("objectives") or []:
+            if objective.get("level") != level:
+                continue
+            objectives.append({
+                "level": m["levels"][level], "text": localized(objective.get("text"), lang),
+                "outcomes": [{"measure": o["measure"], "time_frame": o.get("time_frame") or "",
+                              "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
+    c = m["codes"]
+    phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
+    design_words = ", ".join(x for x in (
+        c["INTERVENTION_MODEL"].get(design.get("intervention_model"), ""),
+        c["ALLOCATION"].get(design.get("allocation"), "")) if x)
+    ages = {"low": _age(eligibility.get("minimum_age"), m),
+            "high": _age(eligibility.get("maximum_age"), m)}
+    age = (m["age_range"].format(**ages) if ages["low"] and ages["high"] else
+           m["age_min"].format(**ages) if ages["low"] else
+           m["age_max"].format(**ages) if ages["high"] else "")
+    enrollment = design.get("enrollment") or {}
+    start, end = status.get("start_date") or {}, status.get("completion_date") or {}
+    facts = [
+        (m["study_type"], c["STUDY_TYPE"].get(design.get("study_type"), "")),
+        (m["phase"], phases),
+        (m["design"], design_words),
+        (m["masking"], c["MASKING"].get(design.get("masking"), "")),
+        (m["primary_purpose"], c["PRIMARY_PURPOSE"].get(design.get("primary_purpose"), "")),
+        (m["conditions"], ", ".join((model.get("conditions") or {}).get("conditions") or [])),
+        (m["sex"], c["SEX"].get(eligibility.get("sex"), "")),
+        (m["age"], age),
+        (m["healthy_volunteers"], s["yes"] if eligibility.get("healthy_volunteers") else s["no"]),
+        (m["enrollment"], m["enrollment_value"].format(
+            n=enrollment.get("count"), type=m["date_types"].get(enrollment.get("type"), ""))
+         if enrollment.get("count") is not None else ""),
+        (m["study_period"], m["period_value"].format(
+            start=format_date(start.get("date"), lang), end=format_date(end.get("date"), lang))
+         if start.get("date") and end.get("date") else ""),
+        (m["participation"], _participation(model, m)),
+        (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
+    ]
+    facts = [{"label": label, "value": value} for label, value in facts if value]
+    arms = [{"label": a["label"], "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "description": a.get("description") or "",
+             "interventions": [i["name"] for i in a.get("intervention_list") or []]}
+            for a in model.get("arms") or []]
+    products = []
+    for intervention in model.get("interventions") or []:
+        fields = {f: localized(intervention.get(f), lang) for f in HANDLING}
+        if not any(fields.values()):
+            continue
+        products.append({"id": intervention["id"], "name": intervention["name"],
+                         "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
+                         "other_names": intervention.get("other_names") or [],
+                         "arms": intervention.get("arm_labels") or [],
+                         "log": bool(intervention.get("investigational")),
+                         **fields})
+
+    declared = set(regulatory.get("regimes") or [])
+    clocks = [dict(zip(("who", "deadline", "source"), m["clocks"][key]))
+              for key, regime in CLOCKS if regime in declared]
+    reporting = [{"event": localized(r.get("event"), lang), "to": localized(r.get("to"), lang),
+                  "deadline": localized(r.get("deadline"), lang),
+                  "form": localized(r.get("form"), lang)} for r in safety.get("reporting") or []]
+    pregnancy = safety.get("pregnancy") or {}
+    schedule = _schedule(model, lang, m)
+
+    # The outline: the template draws headings and contents from it, in this order.
+    o = Outline()
+    o.section("about", t["about"])
+    if text["purpose"]:
+        o.sub("purpose", t["purpose"])
+    o.sub("history", t["history"])
+    o.section("contacts", t["contacts"])
+    o.sub("leadership", t["leadership"])
+    if safety.get("vigilance_contact"):
+        o.sub("vigilance", t["vigilance"])
+    for site in sites:
+        o.sub(f"site-{site['id']}", site["name"])
+    o.section("synopsis", t["synopsis"])
+    if objectives:
+        o.sub("objectives", t["objectives"])
+    o.sub("design", t["design"])
+    if arms or products:
+        o.sub("treatment", t["treatment"])
+    if schedule["visits"]:
+        o.section("flow", t["flow"])
+    if text["consent_procedure"]:
+        o.section("consent", t["consent"])
+    o.section("eligibility", t["eligibility"])
+    if text["enrolment"]:
+        o.sub("enrolment", t["enrolment"])
+    o.sub("checklist", t["checklist"])
+    if schedule["visits"]:
+        o.section("schedule", t["schedule"])
+        o.sub("grid", t["grid"])
+        o.sub("visits", t["visits"])
+    if products:
+        o.section("product", t["product"] if any(p["log"] for p in products)
+                  else t["treatment"])
+        one = len(products) == 1
+        for product in products:
+            if one:
+                for key in ("description", "preparation", "administration", "storage",
+                            "accountability"):
+                    fields = {"description": ["product"], "administration": ["dose", "route", "course"]}
+                    if any(product[f] for f in fields.get(key, [key])):
+                        o.sub(f"{key}-{product['id']}", t[key])
+            else:
+                o.sub(f"product-{product['id']}", product["name"])
+            if product["log"]:
+                o.sub(f"log-{product['id']}", t["log"] if one else f"{t['log']}: {product['name']}")
+    if text["concomitant"]:
+        o.section("concomitant", t["concomitant"])
+    if safety:
+        o.section("safety", t["safety"])
+        o.sub("definitions", t["definitions"])
+        o.sub("reporting", t["reporting"])
+        if clocks:
+            o.sub("clocks", t["clocks"])
+        if pregnancy:
+            o.sub("pregnancy", t["pregnancy"])
+    for key in ("discontinuation", "data_management", "monitoring", "closeout"):
+        if text[key]:
+            o.section(key, t[key])
+    o.section("sites", t["sites"])
+
+    illustrative = protocol.get("illustrative") or []
+    version = manual.get("version") or protocol["version"]
+    version_date = manual.get("version_date") or protocol["version_date"]
+    coordinator = next((o for o in officials if o["role"] == m["coordinating_investigator"]), None)
+    title = ident.get("brief_title") or protocol["title"]
+    return {
+        "doc": {
+            "title": f"{title}: {m['doc_title']}",
+            "author": sponsors["lead"]["name"],
+            "description": m["description"],
+            "date": version_date,
+            "kind": "site-manual",
+            "draft": protocol.get("status") == "draft",
+            "illustrative_notice": localized(protocol.get("illustrative_notice"), lang)
+            if illustrative else "",
+        },
+        "outline": o.entries,
+        "sec": o.by_id(),
+        "manual": {
+            "version": version, "version_date": format_date(version_date, lang),
+            "running": f"{m['running']}, {s['version'].lower()} {version}",
+        },
+        "study": {
+            "title": title, "official_title": ident.get("official_title") or protocol["title"],
+            "acronym": ident.get("acronym") or "",
+            "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
+            "eu_ct_number": regulatory.get("eu_ct_number") or "",
+            "id_rcb": regulatory.get("id_rcb") or "",
+            "protocol_version": protocol["version"],
+            "protocol_date": format_date(protocol["version_date"], lang),
+            "sponsor": sponsors["lead"]["name"],
+            "coordinator": coordinator["name"] if coordinator else "",
+        },
+        "amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
+                        "summary": localized(a.get("summary"), lang)}
+                       for a in protocol.get("amendments") or []],
+        "text": text,
+        "contacts": {
+            "sponsor": {"name": sponsors["lead"]["name"],
+                        "address": _address(sponsors.get("address")),
+                        "contact": _contact(sponsors.get("contact"), lang)},
+            "officials": officials,
+            "vigilance": _contact(safety.get("vigilance_contact"), lang),
+        },
+        "sites": sites,
+        "synopsis": {"objectives": objectives, "facts": facts, "arms": arms,
+                     "summary": (model.get("description") or {}).get("brief_summary") or ""},
+        "flow": {
+            "svg": flow_svg(schedule["lanes"], m["flow_title"], m["repeated"],
+                            " → ".join(f"{v['name']} ({v['day']})" for v in schedule["visits"])),
+            "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
+        } if schedule["visits"] else None,
+        "eligibility": {
+            "inclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("inclusion") or []],
+            "exclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("exclusion") or []],
+        },
+        "schedule": schedule,
+        "products": products,
+        "safety": {
+            "ae_definition": localized(safety.get("ae_definition"), lang),
+            "sae_criteria": [localized(x, lang) for x in safety.get("sae_criteria") or []],
+            "grading": localized(safety.get("grading"), lang),
+            "collection_period": localized(safety.get("collection_period"), lang),
+            "reporting": reporting,
+            "pregnancy": {"reporting": localized(pregnancy.get("reporting"), lang),
+                          "follow_up_until": localized(pregnancy.get("follow_up_until"), lang),
+                          "form": localized(pregnancy.get("form"), lang)} if pregnancy else None,
+        } if safety else None,
+        "clocks": clocks,
+    }
+
+
+TEMPLATES = ["base.html", "site_manual/manual.html", "style/document.css",
+             "style/site-manual.css", "style/print.css", "style/site-manual-print.css"]
+
+
+def payload(model: dict, lang: str) -> dict:
+    return {"template": "site_manual/manual.html", "lang": lang,
+            "css": ["style/document.css", "style/site-manual.css"],
+            "print_css": ["style/print.css", "style/site-manual-print.css"],
+            "context": context(model, lang)}
+
+
+def targets(model: dict) -> list[Target]:
+    out = []
+    for lang in languages(model):
+        data = payload(model, lang)
+        templates = TEMPLATES + [f"i18n/{lang}.yaml"]
+        for ext, renderer in (("html", "trialdocs.render:render_html"),
+                              ("pdf", "trialdocs.pdf:render_pdf")):
+            out.append(Target(f"site-manual.{lang}.{ext}", "site_manual", renderer, data,
+                              templates, None, lang))
+    return out

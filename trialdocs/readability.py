@@ -2,11 +2,12 @@
 
 Flesch reading ease and Flesch-Kincaid grade for English, Kandel-Moles (the
 French adaptation of Flesch: 207 - 1.015 x words/sentence - 73.6 x
-syllables/word) for French; formulas from consent.md §1d. Syllables come from
-Pyphen's hyphenation dictionaries, as textstat does when it has no CMU
-dictionary. We do not use textstat itself: it imports NLTK (0.27 s, too slow
-for a check that runs on every save) and downloads a dictionary from the
-network on first English use, which CI cannot do.
+syllables/word) for French; formulas from consent.md §1d. Syllables are
+counted as vowel groups less a silent final e, the usual approximation. We
+use neither textstat (it imports NLTK, 0.27 s, and downloads a dictionary
+from the network on first English use, which CI cannot do) nor Pyphen's
+dictionaries (0.17 s to load two, for a count that moved scores by about a
+point on our texts): ``check`` runs on every save and must stay quick.
 
 Only prose is scored: Markdown is reduced to its text, each list item counts
 as a sentence, and headings, tables, addresses and signature blocks never
@@ -19,12 +20,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-import pyphen
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n\s*\n|\n\s*[-*+]\s|\n\s*\d+[.)]\s")
 MARKDOWN_NOISE = re.compile(r"[*_`#>|\\]|\[([^\]]*)\]\([^)]*\)")
-DICTIONARIES = {"en": "en_US", "fr": "fr_FR"}
 VOWELS = {"en": "aeiouy", "fr": "aeiouyàâäéèêëîïôöùûüÿœæ"}
 
 
@@ -59,22 +58,19 @@ class Score:
                      self.syllables + other.syllables)
 
 
-@functools.lru_cache(maxsize=4)
-def _dictionary(lang: str):
-    return pyphen.Pyphen(lang=DICTIONARIES.get(lang, lang))
-
-
 @functools.lru_cache(maxsize=65536)
 def syllables(word: str, lang: str) -> int:
-    """Syllables of one word: vowel groups, checked against hyphenation points."""
+    """Syllables of one word: groups of vowels, less the silent final e."""
     lower = word.lower()
     groups = len(re.findall(f"[{VOWELS.get(lang, VOWELS['en'])}]+", lower)) or 1
-    if lang == "en" and lower.endswith("e") and not lower.endswith(("le", "ee")) and groups > 1:
-        groups -= 1  # silent final e: "time", "care"
-    if lang == "fr" and lower.endswith(("e", "es", "ent")) and groups > 1:
-        groups -= 1  # e muet: "personne", "donnent"
-    hyphenated = len(_dictionary(lang).positions(lower)) + 1
-    return max(1, min(groups, max(hyphenated, groups - 1)))
+    if lang == "en" and groups > 1:
+        if lower.endswith("e") and not lower.endswith(("le", "ee")):
+            groups -= 1  # silent final e: "time", "care"
+        elif re.search(r"[^aeiouytd]ed$", lower) or re.search(r"[^aeiouysxzcgh]es$", lower):
+            groups -= 1  # silent e of -ed and -es: "asked", "takes"
+    if lang == "fr" and groups > 1 and lower.endswith(("e", "es")):
+        groups -= 1  # e muet: "personne", "personnes"
+    return groups
 
 
 def plain(text: str) -> str:

@@ -59,7 +59,7 @@ class Source:
             if path in self.positions:
                 return self.positions[path]
             path = path[:-1]
-        return self.positions.get((), (self.files[0] if self.files else str(self.folder), 0, 0))
+        return self.positions.get((), (self.files[0], 1, 1) if self.files else (str(self.folder), 0, 0))
 
     def where_key(self, path) -> tuple:
         return self.key_positions.get(tuple(path)) or self.where(path)
@@ -123,7 +123,8 @@ class _Composer:
                            "write the value out in full")
         tag = getattr(event, "tag", None)
         if tag and tag != "!" and not (kind != "ScalarEvent" and tag in (None, "!")):
-            raise _Refused(event.start_mark, f"YAML tags are not allowed in a protocol (found {tag})",
+            written = tag.replace("tag:yaml.org,2002:", "!!")  # as the user typed it
+            raise _Refused(event.start_mark, f"YAML tags are not allowed in a protocol (found {written})",
                            "remove the tag; write plain text")
         self.source.positions[path] = self.pos(event.start_mark)
         if kind == "ScalarEvent":
@@ -243,8 +244,11 @@ def _load_file(path: Path, name: str, merged: Source):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        return None, [Diagnostic(name, line, 0, ERROR, "",
-                                 "the file is not UTF-8 text", "save it as UTF-8")]
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        return None, [Diagnostic(name, line, col, ERROR, "",
+                                 f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read",
+                                 "save it as UTF-8; it was probably saved as Latin-1 or Windows-1252")]
     text = text.lstrip("\ufeff")
     local = Source(folder=path.parent)
     composer = _Composer(CParser(text), name, local)
@@ -255,11 +259,9 @@ def _load_file(path: Path, name: str, merged: Source):
             name, exc.mark.line + 1, exc.mark.column + 1, ERROR, "", exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        hint = ""
-        if "\t" in text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else False:
-            hint = "indent with spaces, not tabs"
+        hint = _syntax_hint(exc, text.splitlines())
         message = f"YAML syntax error: {exc.problem}"
-        if exc.context:
+        if exc.context and "tab" not in exc.problem:
             message += f" ({exc.context}"
             if exc.context_mark and mark and exc.context_mark.line != mark.line:
                 message += f" at line {exc.context_mark.line + 1}"
@@ -284,6 +286,37 @@ def _load_file(path: Path, name: str, merged: Source):
     for (path, spelled) in local.spelling.items():
         merged.spelling[("<file>", name) + path] = spelled
     return value, composer.diagnostics
+
+
+def _syntax_hint(exc, lines) -> str:
+    """What most likely went wrong, for the YAML mistakes people make by hand."""
+    problem, mark, context = exc.problem or "", exc.problem_mark, exc.context_mark
+    if not mark:
+        return ""
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "tab" in problem or line[:len(line) - len(line.lstrip())].count("\t"):
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        key, _, value = line.strip().removeprefix("- ").partition(": ")
+        if ": " in value:
+            return f"text that contains ': ' must be in quotes: {key}: \"{value.strip()}\""
+        return "check the indentation of this line against the lines above"
+    first = context.line if context and context.line <= mark.line else mark.line
+    for number in range(first, min(mark.line + 1, len(lines))):
+        body = lines[number].split(" #")[0]
+        if body.count('"') % 2 or (body.count("'") % 2 and "'" in body.split(":", 1)[-1][:3]):
+            return f"is a quote left open on line {number + 1}?"
+    if line[:mark.column].rstrip().endswith(('"', "'")):
+        return ("the text goes on after its closing quote: put the quotes around the whole "
+                "text, and write a quote inside it as \\\" (or use the other kind of quote)")
+    for closing, what in (("]", "list"), ("}", "mapping")):
+        if f"'{closing}'" in problem and context:
+            return f"is a '{closing}' missing? the {what} opens on line {context.line + 1}"
+    if "'-' indicator" in problem:
+        return "every item of a list starts with '- ', at the same indentation"
+    if "cannot start any token" in problem:
+        return f"text starting with '{line[mark.column:mark.column + 1]}' must be in quotes"
+    return ""
 
 
 def _rebase(source: Source, name: str, key: str) -> None:

@@ -84,10 +84,12 @@ class Rules:
 
     def slug_is_safe(self):
         if not SLUG_RE.match(self.slug):
+            safe = re.sub(r"[^a-z0-9_-]+", "-", self.slug.lower()).strip("-_")[:64]
             self.out.append(Diagnostic(
                 str(self.source.folder), 0, 0, ERROR, "",
                 f"protocol folder name '{self.slug}' is not a safe slug",
-                "use lower-case letters, digits, '-' and '_' only; it names the output folder",
+                "use lower-case letters, digits, '-' and '_' only; it names the output folder"
+                + (f"; rename the folder, e.g. to '{safe}'" if SLUG_RE.match(safe) else ""),
                 code="rule"))
 
     def required_blocks(self):

@@ -335,8 +335,10 @@ class Rules:
                        "documents built from it must say it is not the sponsor's")
         for i, path in enumerate(self.get("protocol", "illustrative", default=[])):
             if isinstance(path, str) and not _matches(self.data, path.split(".")):
+                absent = _first_absent(self.data, path.split("."))
                 self.error(("protocol", "illustrative", i),
                            f"'{path}' names no field of this protocol",
+                           f"there is no '{absent}'" if absent else
                            "a dotted path such as consent.risks or sites.*.address")
 
     def amendments(self):
@@ -362,6 +364,17 @@ def _matches(value, parts) -> bool:
         return any(isinstance(item, dict) and item.get("id") == head and _matches(item, rest)
                    for item in value)
     return False
+
+
+def _first_absent(value, parts) -> str:
+    """The leading part of a dotted path that names no mapping key ('' past a list)."""
+    for i, head in enumerate(parts):
+        if not isinstance(value, dict):
+            return ""
+        if head not in value:
+            return ".".join(parts[:i + 1])
+        value = value[head]
+    return ""
 
 
 def is_illustrative(illustrative_paths, path) -> bool:

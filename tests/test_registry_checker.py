@@ -254,3 +254,19 @@ def test_known_gaps_of_an_imported_protocol_are_warnings(tmp_path):
     assert _messages(checked, "error") == []
     assert any(p == "sites[0].zip" and "NCT01234567" in m and "known_gaps" in m
                for p, m in _messages(checked, "warning"))
+
+
+def test_checker_survives_any_data():
+    """The registry checks run even on data the schema rejected: no type may crash them."""
+    import random
+
+    from test_registry_import import mutate
+    from trialdocs.load import load_protocol
+    from trialdocs.registry.checker import apply_known_gaps, registry_diagnostics
+
+    source, _ = load_protocol(EXAMPLE)
+    original, rng = source.data, random.Random(7)
+    for _ in range(300):
+        source.data = copy.deepcopy(original)
+        mutate(source.data, rng, rng.randint(1, 8))
+        apply_known_gaps(source, registry_diagnostics(source))

@@ -166,3 +166,47 @@ def test_yaml_writes_text_that_reads_back_as_the_same_text(tmp_path, text):
     source, problems = load_protocol(folder)
     assert problems == []
     assert source.data == {"value": text, "items": [text]}
+
+
+GARBAGE = [None, 0, -3, 1.5, "", " ", "x", True, [], {}, [1, "a"], {"a": 1}, "\ud800", "\x00\x0b",
+           "NCT1", "2020-13-45", "PHASE1", "18 Years", "<b>&amp;</b>", "\\<\\*", "a" * 5000]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, path + (i,))
+
+
+def mutate(data, rng, times):
+    """Replace, delete or add values at random places: a record (or protocol) gone wrong."""
+    places = [p for p in _paths(data) if p]
+    for _ in range(times):
+        parent, path = data, rng.choice(places)
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if rng.random() < 0.6:
+                parent[path[-1]] = copy.deepcopy(rng.choice(GARBAGE))
+            elif isinstance(parent, dict):
+                del parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            pass
+
+
+@needs_shared("data", "ctgov-json")
+def test_mutated_records_never_crash_and_check_clean(tmp_path):
+    import random
+
+    rng = random.Random(20240605)
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("NCT*.json"))]
+    for n in range(40):
+        study = copy.deepcopy(rng.choice(records))
+        mutate(study["protocolSection"], rng, rng.randint(1, 6))
+        folder, _ = import_record(_write(tmp_path, study, f"r{n}.json"), tmp_path / f"p{n}")
+        checked = check_protocol(folder)
+        assert [str(d) for d in checked.diagnostics if d.severity == "error"] == [], n

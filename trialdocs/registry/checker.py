@@ -74,6 +74,10 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _seq(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 class RegistryChecker:
     def __init__(self, source: Source, today: dt.date | None = None):
         self.source = source
@@ -114,8 +118,8 @@ class RegistryChecker:
 
     # -- run ---------------------------------------------------------------------
     def run(self) -> list[Diagnostic]:
-        self.study_type = self.get("design", "study_type")
-        self.status = self.get("status", "overall_status")
+        self.study_type = _text(self.get("design", "study_type")) or None
+        self.status = _text(self.get("status", "overall_status")) or None
         self.start = _date(self.get("status", "start_date", "date"))
         self.final_rule = self.start is None or self.start >= FINAL_RULE
         self.limits()
@@ -264,7 +268,7 @@ class RegistryChecker:
             if not item.get("description"):
                 self.missing(("interventions", i, "description"), "Intervention Description",
                              "PRS requires it for every intervention (rule 1)")
-            key = (item.get("type"), _text(item.get("name")).strip().lower())
+            key = (_text(item.get("type")), _text(item.get("name")).strip().lower())
             if key in seen:
                 self.report(("interventions", i, "name"),
                             f"intervention {item.get('type')} '{item.get('name')}' is given twice "
@@ -321,14 +325,14 @@ class RegistryChecker:
                     if not site.get(key):
                         self.missing(("sites", i, key), f"Facility {label}",
                                      "a site in the United States needs a state and a ZIP code (rule 14)")
-        people = {p.get("id"): p for _, p in self.items("people")}
+        people = {p["id"]: p for _, p in self.items("people") if isinstance(p.get("id"), str)}
         for path, refs in [(("central_contacts",), self.items("central_contacts"))] + \
-                [(("sites", i, "contacts"), [(j, c) for j, c in enumerate(s.get("contacts") or [])
+                [(("sites", i, "contacts"), [(j, c) for j, c in enumerate(_seq(s.get("contacts")))
                                               if isinstance(c, dict)]) for i, s in sites]:
             for j, ref in refs:
                 if ref.get("role") not in (None, "CONTACT"):
                     continue
-                person = people.get(ref.get("person"))
+                person = people.get(_text(ref.get("person")))
                 if isinstance(person, dict) and not (person.get("phone") or person.get("email")):
                     self.report(path + (j, "person"),
                                 f"contact '{ref.get('person')}' has neither phone nor e-mail "
@@ -338,7 +342,7 @@ class RegistryChecker:
             if not central:
                 without = [i for i, s in sites
                            if not any(isinstance(c, dict) and c.get("role") in (None, "CONTACT")
-                                      for c in s.get("contacts") or [])]
+                                      for c in _seq(s.get("contacts")))]
                 if without or not sites:
                     listing = ", ".join(str(self.get("sites", i, "id")) for i in without[:5])
                     more = f" and {len(without) - 5} more" if len(without) > 5 else ""
@@ -506,7 +510,7 @@ class RegistryChecker:
                     self.warn(path, f"says '{match[0]}' but design.phases is "
                               f"[{', '.join(sorted(phases))}] (§5.2: parts of the record disagree)")
                     break
-        masking = self.get("design", "masking")
+        masking = _text(self.get("design", "masking"))
         for path in (("identification", "official_title"), ("description", "brief_summary"),
                      ("design", "masking_description")):
             text = _text(self.get(*path)).lower()

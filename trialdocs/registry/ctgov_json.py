@@ -374,7 +374,8 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
     removed = []
     status = section.get("statusModule")
     if isinstance(status, dict):
-        if status.get("overallStatus") in ("UNKNOWN", "WITHHELD") and status.get("lastKnownStatus"):
+        if status.get("overallStatus") in ("UNKNOWN", "WITHHELD") \
+                and isinstance(status.get("lastKnownStatus"), str):
             removed.append(("statusModule.overallStatus",
                             f"{status['overallStatus']} is derived; the submitted status is "
                             f"lastKnownStatus {status['lastKnownStatus']}"))
@@ -383,7 +384,8 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
             if key not in STATUS_SUBMITTED:
                 removed.append((f"statusModule.{key}", "a date or status kept by ClinicalTrials.gov"))
                 del status[key]
-    refs = (section.get("referencesModule") or {}).get("references")
+    module = section.get("referencesModule")
+    refs = module.get("references") if isinstance(module, dict) else None
     if isinstance(refs, list):
         kept = [r for r in refs if not (isinstance(r, dict) and r.get("type") == "DERIVED")]
         if len(kept) != len(refs):

@@ -102,10 +102,6 @@ def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
 class _Converter:
     def __init__(self, study: dict, today: dt.date):
         self.section = study["protocolSection"]
@@ -136,16 +132,36 @@ class _Converter:
 
     def texts(self, values, path):
         out = []
-        for i, value in enumerate(_list(values)):
+        for i, value in enumerate(self.listed(values, path)):
             text = self.text(value, f"{path}[{i}]")
             if text:
                 out.append(" ".join(text.split()))
         return out
 
+    def listed(self, value, path) -> list:
+        """A list from the record, or [] (and said) when something else is there."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.out.dropped.append((path, f"expected a list, found {type(value).__name__}"))
+            return []
+        return value
+
+    def records(self, value, path):
+        """(index, mapping) for the mappings of a list; anything else is dropped, and said."""
+        out = []
+        for i, item in enumerate(self.listed(value, path)):
+            if isinstance(item, dict):
+                out.append((i, item))
+            else:
+                self.out.dropped.append((f"{path}[{i}]", f"expected a mapping, found "
+                                                         f"{type(item).__name__}"))
+        return out
+
     def code(self, value, table, path, default=None):
         if value is None:
             return default
-        if value in table:
+        if isinstance(value, str) and value in table:
             return value
         self.out.dropped.append((path, f"'{value}' is not a known code"))
         return default
@@ -163,6 +179,9 @@ class _Converter:
     # modules -------------------------------------------------------------------
     def convert(self) -> Imported:
         s = self.section
+        for name, value in s.items():
+            if not isinstance(value, dict):
+                self.out.dropped.append((name, f"expected a module (a mapping), found {type(value).__name__}"))
         data = self.out.data
         ident = self.identification(_dict(s.get("identificationModule")))
         status = self.status(_dict(s.get("statusModule")))
@@ -225,9 +244,8 @@ class _Converter:
         elif nct is not None:
             self.out.dropped.append(("identificationModule.nctId", f"'{nct}' is not an NCT number"))
         secondary = []
-        for i, item in enumerate(_list(m.get("secondaryIdInfos"))):
+        for i, item in self.records(m.get("secondaryIdInfos"), "identificationModule.secondaryIdInfos"):
             path = f"identificationModule.secondaryIdInfos[{i}]"
-            item = _dict(item)
             entry = {}
             put(entry, "id", self.text(item.get("id"), path + ".id"))
             if "id" not in entry:
@@ -282,7 +300,9 @@ class _Converter:
             out["verified_date"] = self.lack("status.verified_date", "the record verification date",
                                              self.today.strftime("%Y-%m"))
         overall = m.get("overallStatus")
-        if overall in codes.DERIVED_STATUS and m.get("lastKnownStatus") in codes.STATUS:
+        last = m.get("lastKnownStatus")
+        if isinstance(overall, str) and overall in codes.DERIVED_STATUS \
+                and isinstance(last, str) and last in codes.STATUS:
             self.out.notes.append(f"status.overall_status: {overall} is derived by "
                                   f"ClinicalTrials.gov; the last status the sponsor gave, "
                                   f"{m['lastKnownStatus']}, was imported")
@@ -339,8 +359,7 @@ class _Converter:
         put(out["lead"], "class", self.code(lead.get("class"), codes.AGENCY_CLASS,
                                             "sponsorCollaboratorsModule.leadSponsor.class"))
         collaborators = []
-        for i, item in enumerate(_list(m.get("collaborators"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("collaborators"), "sponsorCollaboratorsModule.collaborators"):
             path = f"sponsorCollaboratorsModule.collaborators[{i}]"
             name = self.text(item.get("name"), path + ".name")
             if not name:
@@ -384,7 +403,7 @@ class _Converter:
         put(out, "patient_registry", self.flag(m.get("patientRegistry"), "designModule.patientRegistry"))
         put(out, "target_duration", self.text(m.get("targetDuration"), "designModule.targetDuration"))
         phases = [self.code(p, codes.PHASE, f"designModule.phases[{i}]")
-                  for i, p in enumerate(_list(m.get("phases")))]
+                  for i, p in enumerate(self.listed(m.get("phases"), "designModule.phases"))]
         put(out, "phases", [p for p in phases if p])
         info = _dict(m.get("designInfo"))
         put(out, "primary_purpose", self.code(info.get("primaryPurpose"), codes.PRIMARY_PURPOSE,
@@ -403,7 +422,8 @@ class _Converter:
                                                "designModule.designInfo.timePerspective"))
         masking = _dict(info.get("maskingInfo"))
         who = [self.code(w, codes.WHO_MASKED, f"designModule.designInfo.maskingInfo.whoMasked[{i}]")
-               for i, w in enumerate(_list(masking.get("whoMasked")))]
+               for i, w in enumerate(self.listed(masking.get("whoMasked"),
+                                                 "designModule.designInfo.maskingInfo.whoMasked"))]
         level = self.code(masking.get("masking"), codes.MASKING, "designModule.designInfo.maskingInfo.masking")
         put(out, "masking", level)
         put(out, "who_masked", [w for w in who if w])
@@ -435,8 +455,7 @@ class _Converter:
 
     def arms(self, m):
         interventions, by_label, by_name, ids = [], {}, {}, set()
-        for i, item in enumerate(_list(m.get("interventions"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("interventions"), "armsInterventionsModule.interventions"):
             path = f"armsInterventionsModule.interventions[{i}]"
             name = self.text(item.get("name"), path + ".name")
             if not name:
@@ -453,8 +472,7 @@ class _Converter:
             by_name.setdefault(name, entry["id"])
             entry["_arms"] = self.texts(item.get("armGroupLabels"), path + ".armGroupLabels")
         arms, arm_ids = [], set()
-        for i, item in enumerate(_list(m.get("armGroups"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("armGroups"), "armsInterventionsModule.armGroups"):
             path = f"armsInterventionsModule.armGroups[{i}]"
             label = self.text(item.get("label"), path + ".label")
             if not label:
@@ -500,8 +518,7 @@ class _Converter:
         for kind, api in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes"),
                           ("other", "otherOutcomes")):
             items = []
-            for i, item in enumerate(_list(m.get(api))):
-                item = _dict(item)
+            for i, item in self.records(m.get(api), f"outcomesModule.{api}"):
                 path = f"outcomesModule.{api}[{i}]"
                 measure = self.text(item.get("measure"), path + ".measure")
                 if not measure:
@@ -583,14 +600,13 @@ class _Converter:
         data = self.out.data
         self.people, self.person_keys, self.person_names, self.people_ids = [], {}, {}, set()
         central = []
-        for i, item in enumerate(_list(m.get("centralContacts"))):
+        for i, item in self.records(m.get("centralContacts"), "contactsLocationsModule.centralContacts"):
             path = f"contactsLocationsModule.centralContacts[{i}]"
             ref = self.contact_ref(_dict(item), path)
             if ref:
                 central.append(ref)
         officials = []
-        for i, item in enumerate(_list(m.get("overallOfficials"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("overallOfficials"), "contactsLocationsModule.overallOfficials"):
             path = f"contactsLocationsModule.overallOfficials[{i}]"
             person = self.person(item, path, contact=False)
             if person is None:
@@ -604,8 +620,7 @@ class _Converter:
             put(entry, "affiliation", self.text(item.get("affiliation"), path + ".affiliation"))
             officials.append(entry)
         sites, site_ids = [], set()
-        for i, item in enumerate(_list(m.get("locations"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("locations"), "contactsLocationsModule.locations"):
             path = f"contactsLocationsModule.locations[{i}]"
             site = {}
             facility = self.text(item.get("facility"), path + ".facility")
@@ -617,7 +632,7 @@ class _Converter:
             for key in ("state", "zip", "country"):
                 put(site, key, self.text(item.get(key), f"{path}.{key}"))
             refs = []
-            for j, contact in enumerate(_list(item.get("contacts"))):
+            for j, contact in self.records(item.get("contacts"), f"{path}.contacts"):
                 ref = self.contact_ref(_dict(contact), f"{path}.contacts[{j}]")
                 if ref:
                     refs.append(ref)
@@ -640,8 +655,7 @@ class _Converter:
     def references(self, m):
         data = self.out.data
         refs = []
-        for i, item in enumerate(_list(m.get("references"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("references"), "referencesModule.references"):
             path = f"referencesModule.references[{i}]"
             entry = {}
             pmid = self.text(item.get("pmid"), path + ".pmid")
@@ -661,8 +675,7 @@ class _Converter:
             refs.append(entry)
         put(data, "references", refs)
         links = []
-        for i, item in enumerate(_list(m.get("seeAlsoLinks"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("seeAlsoLinks"), "referencesModule.seeAlsoLinks"):
             path = f"referencesModule.seeAlsoLinks[{i}]"
             url = self.text(item.get("url"), path + ".url")
             if not url:
@@ -673,8 +686,7 @@ class _Converter:
             links.append(entry)
         put(data, "see_also_links", links)
         ipds = []
-        for i, item in enumerate(_list(m.get("availIpds"))):
-            item = _dict(item)
+        for i, item in self.records(m.get("availIpds"), "referencesModule.availIpds"):
             path = f"referencesModule.availIpds[{i}]"
             entry = {}
             for key in ("id", "type", "url"):
@@ -696,7 +708,7 @@ class _Converter:
         out["sharing"] = sharing
         put(out, "description", self.text(m.get("description"), "ipdSharingStatementModule.description", True))
         types = [self.code(t, codes.IPD_INFO_TYPE, f"ipdSharingStatementModule.infoTypes[{i}]")
-                 for i, t in enumerate(_list(m.get("infoTypes")))]
+                 for i, t in enumerate(self.listed(m.get("infoTypes"), "ipdSharingStatementModule.infoTypes"))]
         put(out, "info_types", [t for t in types if t])
         put(out, "time_frame", self.text(m.get("timeFrame"), "ipdSharingStatementModule.timeFrame", True))
         put(out, "access_criteria", self.text(m.get("accessCriteria"),

@@ -38,11 +38,12 @@ import yaml
 from .. import codes
 from ..errors import TrialdocsError
 from ..load import MAX_FILE_BYTES, resolve_plain
+from ..schema import AGE_RE
 from . import ctgov_json, markup
 
 PARTIAL_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-AGE = re.compile(r"^(\d+) (%s)$" % "|".join(codes.AGE_UNITS))
-LOOSE_AGE = re.compile(r"^\s*(\d+)\s*([A-Za-z]+?)s?\s*$")
+AGE = re.compile(AGE_RE)
+LOOSE_AGE = re.compile(r"^\s*(\d+)\s*([A-Za-z]+)\s*$")
 NCT = re.compile(r"^NCT\d{8}$")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -539,10 +540,10 @@ class _Converter:
             return text
         loose = LOOSE_AGE.match(text)
         if loose:
-            unit = loose.group(2).capitalize() + "s"
-            if unit in codes.AGE_UNITS:
-                self.out.notes.append(f"{path}: '{text}' written as '{loose.group(1)} {unit}'")
-                return f"{loose.group(1)} {unit}"
+            written = f"{loose.group(1)} {loose.group(2).capitalize()}"
+            if AGE.match(written):
+                self.out.notes.append(f"{path}: '{text}' written as '{written}'")
+                return written
         self.out.dropped.append((path, f"'{text}' is not an age such as '18 Years'"))
         return None
 

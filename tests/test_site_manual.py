@@ -226,8 +226,10 @@ def test_schedule_is_landscape_with_every_procedure_and_visit(built, model, lang
     texts = pages(path)
     names = [normalize(r["name"]) for g in ctx["schedule"]["tables"][0]["groups"]
              for r in g["rows"]]
-    schedule_pages = [i for i, t in enumerate(texts) if "C1D1" in t and "CnD5" in t
-                      and sum(n[:20] in t for n in names) >= 3]
+    window = strings(lang)["manual"]["window"]
+    schedule_pages = [i for i, t in enumerate(flat(t) for t in texts)
+                      if "C1D1" in t and "CnD5" in t and window in t
+                      and any(flat(n) in t for n in names if len(n) > 20)]
     assert schedule_pages
     for i in schedule_pages:
         box = reader.pages[i].mediabox
@@ -463,3 +465,70 @@ def test_manual_strings_exist_in_every_language():
         return {prefix}
 
     assert keys(strings("en")["manual"]) == keys(strings("fr")["manual"])
+
+
+# -- optional parts left out ------------------------------------------------------------------------
+
+def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(example_copy):
+    """No manual texts, no product handling, no amendments, no pharmacy: those sections go,
+    numbering stays contiguous, and no page holds a chapter title alone."""
+    from trialdocs.pdf import render_document
+
+    def rewrite(name, change):
+        path = example_copy / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def conduct(data):
+        data["site_manual"] = {"version": "1.0", "version_date": "2021-01-01"}
+        del data["safety"]["pregnancy"]
+
+    def trial(data):
+        for key in site_manual.HANDLING:
+            data["interventions"][0].pop(key)
+        del data["protocol"]["amendments"]
+
+    def people(data):
+        for site in data["sites"]:
+            site.pop("pharmacy")
+
+    rewrite("conduct.yaml", conduct)
+    rewrite("trial.yaml", trial)
+    rewrite("people.yaml", people)
+    model = _model(example_copy)
+    ctx = site_manual.context(model, "en")
+    ids = [e["id"] for e in ctx["outline"]]
+    assert "product" not in ids and "consent" not in ids and "pregnancy" not in ids
+    assert "checklist" in ids and "grid" in ids and "sites" in ids
+    tops = [e["number"] for e in ctx["outline"] if e["level"] == 1]
+    assert tops == [str(n) for n in range(1, len(tops) + 1)]
+    document = render_document(site_manual.payload(model, "en"))
+    assert _overflows(document) == []
+    pdf = example_copy / "manual.pdf"
+    pdf.write_bytes(document.write_pdf())
+    assert _bare_pages(pages(pdf), ctx, "en") == []
+
+
+def _bare_pages(texts, ctx, lang) -> list[int]:
+    """Pages (after the contents) that hold nothing but headings and running text."""
+    s = strings(lang)
+    m = s["manual"]
+    study = ctx["study"]
+    noise = [study["title"], ctx["manual"]["running"],
+             f"{study['org_study_id']} · {m['protocol_version']} "
+             + m["version_of"].format(version=study["protocol_version"], date=study["protocol_date"])]
+    bare = []
+    for number, page in enumerate(texts[2:], start=3):
+        rest = re.sub(rf"{s['page']} \d+ {s['of']} \d+", "", page)
+        for text in noise + [f"{e['number']} {e['title']}" for e in ctx["outline"]]:
+            rest = rest.replace(text, "")
+        if len(rest.strip()) < 40:
+            bare.append(number)
+    return bare
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_holds_headings_only(built, model, lang):
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    assert _bare_pages(texts, site_manual.context(model, lang), lang) == []

@@ -33,8 +33,10 @@ class Checked:
 
     @property
     def documents(self) -> list[str]:
-        protocol = (self.source.data.get("protocol") if self.source else None) or {}
-        return list(protocol.get("documents") or [])
+        """The requested documents, as far as protocol.documents is a list of names."""
+        protocol = self.source.data.get("protocol") if self.source else None
+        documents = protocol.get("documents") if isinstance(protocol, dict) else None
+        return [d for d in documents if isinstance(d, str)] if isinstance(documents, list) else []
 
 
 def check_protocol(folder: Path, today=None) -> Checked:

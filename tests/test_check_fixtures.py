@@ -208,3 +208,39 @@ def test_file_too_large(tmp_path):
     assert result.stdout.splitlines()[0] == (
         f"too-large/trial.yaml: error: file is {size:,} bytes; a protocol file may be at most "
         f"{MAX_FILE_BYTES:,} bytes")
+
+
+def _paths(value, path=()):
+    if path:
+        yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, path + (index,))
+
+
+def test_a_wrong_type_anywhere_is_a_diagnostic_not_a_crash(tmp_path):
+    """Each value of valid-minimal replaced in turn by a number and by a list."""
+    import copy
+
+    import yaml
+
+    from trialdocs.check import check_protocol
+    from trialdocs.load import load_protocol
+
+    base = load_protocol(FIXTURES / "valid-minimal")[0].data
+    folder = tmp_path / "wrong-type"
+    folder.mkdir()
+    for path in _paths(base):
+        for wrong in (7, [7]):
+            data = copy.deepcopy(base)
+            parent = data
+            for part in path[:-1]:
+                parent = parent[part]
+            still_valid = wrong == 7 and type(parent[path[-1]]) is int  # count: 7 is fine
+            parent[path[-1]] = wrong
+            (folder / "trial.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+            checked = check_protocol(folder)  # must not raise
+            assert checked.ok == still_valid, (path, wrong, checked.diagnostics)

@@ -270,3 +270,18 @@ def test_checker_survives_any_data():
         source.data = copy.deepcopy(original)
         mutate(source.data, rng, rng.randint(1, 8))
         apply_known_gaps(source, registry_diagnostics(source))
+
+
+def test_misspelt_block_is_one_message_not_two(tmp_path):
+    """'eligibilty:' is an unknown key (with a suggestion); the registry adds no 1:1 'missing'."""
+    checked = _check(tmp_path, lambda d: d.__setitem__("eligibilty", d.pop("eligibility")))
+    messages = _messages(checked, "error")
+    assert ("eligibilty", "unknown field 'eligibilty'") in messages
+    assert not [m for p, m in messages if p.startswith("eligibility.")], messages
+
+
+def test_completed_with_estimated_date_is_said_once(tmp_path):
+    checked = _check(tmp_path, lambda d: d["status"]["completion_date"].update(type="ESTIMATED"))
+    about = [(d.severity, d.message) for d in checked.diagnostics
+             if d.path.startswith("status.completion_date")]
+    assert about == [("error", "must be ACTUAL when the status is COMPLETED")]

@@ -26,6 +26,8 @@ from dataclasses import replace
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import Source, dotted
+from ..rules import STARTED
+from ..schema import SCHEMA
 from . import markup
 from .limits import LIMITS, limit_for
 
@@ -113,7 +115,15 @@ class RegistryChecker:
         self.report(path, message, WARNING, hint, at)
 
     def missing(self, path, label, why, severity=ERROR, hint=""):
-        """A required field is absent: reported at its parent's line, named by its own path."""
+        """A required field is absent: reported at its parent's line, named by its own path.
+
+        When its whole top-level block is absent and the schema requires that
+        block, the schema has said so already (often a misspelt block name):
+        one message for one mistake.
+        """
+        top = path[0]
+        if top not in self.data and SCHEMA.get(top, {}).get("required"):
+            return
         self.report(path, f"{label} is missing; {why}", severity, hint)
 
     # -- run ---------------------------------------------------------------------
@@ -192,8 +202,10 @@ class RegistryChecker:
             self.missing(("identification", "official_title"), "Official Title",
                          "PRS requires it for studies starting on or after 2017-01-18 (rule 1)")
         if self.final_rule:
-            for key, label in (("is_fda_regulated_drug", "Studies a U.S. FDA-regulated Drug Product"),
-                               ("is_fda_regulated_device", "Studies a U.S. FDA-regulated Device Product")):
+            for key, label in (
+                    ("is_fda_regulated_drug", "The answer to 'Studies a U.S. FDA-regulated Drug Product'"),
+                    ("is_fda_regulated_device",
+                     "The answer to 'Studies a U.S. FDA-regulated Device Product'")):
                 if not isinstance(self.get("oversight", key), bool):
                     self.missing(("oversight", key), label, "PRS requires a yes/no answer for "
                                  "studies starting on or after 2017-01-18 (rule 1)")
@@ -234,7 +246,10 @@ class RegistryChecker:
                            ("primary_completion_date", "Primary Completion Date"),
                            ("completion_date", "Study Completion Date")):
             day = _date(self.get("status", key, "date"))
-            if day and self.get("status", key, "type") == "ESTIMATED" and day < this_month:
+            said_by_rules = (key == "start_date" and self.status in STARTED) or \
+                (key != "start_date" and self.status == "COMPLETED")
+            if day and self.get("status", key, "type") == "ESTIMATED" and day < this_month \
+                    and not said_by_rules:
                 self.warn(("status", key, "date"),
                           f"{label} {self.get('status', key, 'date')} is past but still ESTIMATED "
                           "(rule 6)", "give the actual date, or a new anticipated one")

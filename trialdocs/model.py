@@ -23,6 +23,34 @@ def person_name(person: dict | None) -> str:
     return f"{names}, {person['degrees']}" if person.get("degrees") else names
 
 
+def format_address(address: dict | None) -> str:
+    """'184 rue du Faubourg Saint-Antoine, 75012 Paris, France' from an address block."""
+    if not address:
+        return ""
+    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
+                                                       address.get("city")) if p),
+             address.get("country")]
+    return ", ".join(p for p in parts if p)
+
+
+def lookup(value, *path, default=None):
+    """The value at a path of keys and list indices, or default where the data has none.
+
+    Checks read data that may have failed the schema, so this never assumes
+    a type: a key into a list or an index into a mapping finds nothing.
+    """
+    for part in path:
+        if isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return default
+        if value is None:
+            return default
+    return value
+
+
 def localized(value, lang: str):
     """A text for one language: a plain string serves every language."""
     if isinstance(value, dict):

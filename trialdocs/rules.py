@@ -15,6 +15,7 @@ import re
 
 from . import codes
 from .errors import ERROR, WARNING, Diagnostic
+from .model import lookup
 from .load import Source, dotted
 from .validate import suggest
 
@@ -50,17 +51,7 @@ class Rules:
         self.error(path, message, hint, WARNING, key)
 
     def get(self, *path, default=None):
-        value = self.data
-        for part in path:
-            if isinstance(value, dict) and isinstance(part, str):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                value = value[part]
-            else:
-                return default
-            if value is None:
-                return default
-        return value
+        return lookup(self.data, *path, default=default)
 
     def listed(self, *path):
         value = self.get(*path, default=[])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
-from ..model import localized
+from ..model import format_address, localized, lookup
 from ..readability import empty, score
 from ..render import markdown, strings
 from ..rules import is_illustrative
@@ -42,11 +42,8 @@ class Element:
         return bool(self.regimes & declared) and (not self.when or CONDITIONS[self.when](data))
 
 
-def _get(data, path):
-    value = data
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+def _get(data, dotted_path):
+    return lookup(data, *dotted_path.split("."))
 
 
 CONDITIONS = {
@@ -301,15 +298,6 @@ def _format_date(iso: str, lang: str) -> str:
     return s["date_format"].format(d=day, month=s["months"][month - 1], y=year)
 
 
-def _address(address: dict | None) -> str:
-    if not address:
-        return ""
-    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
-                                                       address.get("city")) if p),
-             address.get("country")]
-    return ", ".join(p for p in parts if p)
-
-
 def _localize_all(value, lang):
     """A consent block with every localized mapping reduced to one language's text."""
     if isinstance(value, dict):
@@ -359,7 +347,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "study": {
             "title": title,
             "sponsor": model["sponsors"]["lead"]["name"],
-            "sponsor_address": _address((model.get("sponsors") or {}).get("address")),
+            "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
             "coordinator": coordinator["name"] if coordinator else "",
             "org_study_id": ident.get("org_study_id"),
             "nct_id": ident.get("nct_id"),
@@ -374,7 +362,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "id": site["id"],
             "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
             "department": localized(site.get("department"), lang),
-            "address": _address(site.get("address")),
+            "address": format_address(site.get("address")),
             "phone": site.get("phone") or investigator.get("phone"),
             "email": site.get("email") or investigator.get("email"),
             "emergency_phone": site.get("emergency_phone") or consent.get("emergency_phone"),
@@ -391,7 +379,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
             if approvals.get("competent_authority") else None,
         } if approvals else None,
         "insurance": {"insurer": insurance["insurer"], "policy_number": insurance["policy_number"],
-                      "address": _address(insurance.get("address"))} if insurance else None,
+                      "address": format_address(insurance.get("address"))} if insurance else None,
         "rights_office": _localize_all(consent.get("rights_office"), lang),
         "visits": visits,
         "us_sections": [(k, t) for k, t in (("future_use", "future_use"),

@@ -23,7 +23,7 @@ from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
-from ..model import localized
+from ..model import format_address, localized
 from ..render import strings
 from ..targets import Target
 
@@ -239,15 +239,6 @@ def window_label(visit: dict, m: dict) -> str:
     return m["window_asym"].format(a=_num(before), b=f"+{after}")
 
 
-def _address(address: dict | None) -> str:
-    if not address:
-        return ""
-    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
-                                                       address.get("city")) if p),
-             address.get("country")]
-    return ", ".join(p for p in parts if p)
-
-
 def _age(text: str | None, m: dict) -> str:
     if not text:
         return ""
@@ -267,7 +258,7 @@ def _contact(contact: dict | None, lang: str) -> dict | None:
         return None
     return {"name": localized(contact.get("name"), lang), "phone": contact.get("phone") or "",
             "email": contact.get("email") or "", "hours": localized(contact.get("hours"), lang),
-            "address": _address(contact.get("address"))}
+            "address": format_address(contact.get("address"))}
 
 
 ROLE_KEYS = {"PRINCIPAL_INVESTIGATOR": "coordinating_investigator",
@@ -373,7 +364,7 @@ def context(model: dict, lang: str) -> dict:
             "id": site["id"],
             "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
             "department": localized(site.get("department"), lang),
-            "address": _address(site.get("address")) or ", ".join(
+            "address": format_address(site.get("address")) or ", ".join(
                 p for p in (site.get("city"), site.get("country")) if p),
             "city": (site.get("address") or {}).get("city") or site.get("city") or "",
             "investigator": _person(site.get("investigator_person"), lang),
@@ -554,7 +545,7 @@ def context(model: dict, lang: str) -> dict:
         "text": text,
         "contacts": {
             "sponsor": {"name": sponsors["lead"]["name"],
-                        "address": _address(sponsors.get("address")),
+                        "address": format_address(sponsors.get("address")),
                         "contact": _contact(sponsors.get("contact"), lang)},
             "officials": officials,
             "vigilance": _contact(safety.get("vigilance_contact"), lang),

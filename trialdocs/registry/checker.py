@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
+from ..model import lookup
 from ..load import Source, dotted
 from ..rules import STARTED
 from ..schema import SCHEMA
@@ -89,17 +90,7 @@ class RegistryChecker:
 
     # -- access and reporting --------------------------------------------------
     def get(self, *path, default=None):
-        value = self.data
-        for part in path:
-            if isinstance(value, dict) and isinstance(part, str):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-                value = value[part]
-            else:
-                return default
-            if value is None:
-                return default
-        return value
+        return lookup(self.data, *path, default=default)
 
     def items(self, *path):
         value = self.get(*path)

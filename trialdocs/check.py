@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ERROR, Diagnostic, has_errors
-from .load import Source, load_protocol
-from .rules import Rules
-from .validate import validate
+
+if TYPE_CHECKING:
+    from .load import Source
+
+# load, validate and rules (PyYAML, Cerberus) are imported by check_protocol:
+# find_protocols, and a no-op build that never checks, stay cheap.
 
 
 @dataclass
@@ -40,6 +44,10 @@ class Checked:
 
 
 def check_protocol(folder: Path, today=None) -> Checked:
+    from .load import load_protocol
+    from .rules import Rules
+    from .validate import validate
+
     folder = Path(folder)
     source, diagnostics = load_protocol(folder)
     checked = Checked(folder, folder.name, source, diagnostics)

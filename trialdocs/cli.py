@@ -35,25 +35,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="protocol folders (default: every folder under protocol/)")
     check.add_argument("--format", choices=["text", "json"], default="text")
 
-    build = sub.add_parser("build", help="check, then build every document into output/")
-    build.add_argument("protocols", nargs="*", type=Path)
-    build.add_argument("--output", type=Path, default=Path("output"))
-    build.add_argument("--only", action="append", choices=["consent", "site_manual", "registry"],
-                       help="build only this document type (repeatable)")
-    build.add_argument("--site", action="append", help="build only this site's documents")
-    build.add_argument("--lang", action="append", help="build only this language")
-    build.add_argument("--jobs", "-j", type=int, default=0,
-                       help="worker processes (default: one per core)")
+    build = sub.add_parser("build", help="check, then build what changed into output/")
+    _build_options(build)
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    build.add_argument("--quiet", "-q", action="store_true", help="print problems only")
     build.add_argument("--format", choices=["text", "json"], default="text")
 
     clean = sub.add_parser("clean", help="remove built documents and the build cache")
     clean.add_argument("--output", type=Path, default=Path("output"))
 
     watch = sub.add_parser("watch", help="rebuild what each saved change affects, until Ctrl-C")
-    watch.add_argument("protocols", nargs="*", type=Path)
-    watch.add_argument("--output", type=Path, default=Path("output"))
+    _build_options(watch)
     watch.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
 
     imp = sub.add_parser("import-ctgov", help="start a protocol from a ClinicalTrials.gov API v2 record")
@@ -61,6 +52,31 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--into", type=Path, help="protocol folder to create (default: protocol/<nct id>)")
     imp.add_argument("--force", action="store_true", help="replace an existing folder")
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 1 or more (0: one per core)")
+    return value
+
+
+def _build_options(parser) -> None:
+    """Options shared by build and watch."""
+    parser.add_argument("protocols", nargs="*", type=Path,
+                        help="protocol folders (default: every folder under protocol/)")
+    parser.add_argument("--output", type=Path, default=Path("output"))
+    parser.add_argument("--only", action="append", choices=["consent", "site_manual", "registry"],
+                        help="build only this document type (repeatable)")
+    parser.add_argument("--site", action="append", help="build only this site's documents (repeatable)")
+    parser.add_argument("--lang", action="append", help="build only this language's documents (repeatable)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                        help="worker processes for rendering (default: one per core)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print problems only")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every file built or removed")
 
 
 def resolve_protocols(paths) -> list[Path]:

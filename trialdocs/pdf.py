@@ -100,10 +100,15 @@ def stylesheet(names: tuple):
                           font_config=_font_config())
 
 
-def render_document(payload: dict):
-    """Lay out a payload's HTML; returns WeasyPrint's Document (pages, outline)."""
+def render_document(payload: dict, html: str | None = None):
+    """Lay out a payload's HTML; returns WeasyPrint's Document (pages, outline).
+
+    ``html`` is that payload's HTML when already rendered (the build renders
+    the HTML target and its PDF from one template run).
+    """
     weasyprint, _, fatal, _ = _weasyprint()
-    html = render_template(payload["template"], html_context(payload))
+    if html is None:
+        html = render_template(payload["template"], html_context(payload))
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
                                url_fetcher=fetcher())
     try:
@@ -114,9 +119,9 @@ def render_document(payload: dict):
         raise RefusedResource(str(exc)) from None
 
 
-def render_pdf(payload: dict) -> bytes:
+def render_pdf(payload: dict, html: str | None = None) -> bytes:
     """Renderer for ``.pdf`` targets."""
-    document = render_document(payload)
+    document = render_document(payload, html)
     _, _, fatal, _ = _weasyprint()
     try:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)

@@ -1,0 +1,98 @@
+"""Killing a build (SIGKILL) at random moments never leaves a truncated or mixed file.
+
+Two versions of a small protocol (one site, consent forms only) differ in the
+site's phone number, which every one of its documents shows. Builds switch
+the output between the two versions and are killed, whole process group,
+at random moments; after each kill every output file must be byte-for-byte
+the complete old or new version (the manifest too), and a build run to the
+end repairs everything.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from pypdf import PdfReader
+
+from buildhelp import ROOT, build, copy_example, leftovers, outputs
+
+SLUG = "nct03970954"
+KILLS = 20
+PHONE_A, PHONE_B = "+33 1 00 00 00 01", "+33 1 00 00 00 09"
+
+
+def _set_version(people, text, phone):
+    people.write_text(text.replace(PHONE_A, phone), encoding="utf-8")
+
+
+def test_sigkill_leaves_each_file_old_or_new_and_next_build_repairs(tmp_path):
+    protocol = copy_example(tmp_path / "protocol", sites=1, documents=["consent"])
+    people = protocol / "people.yaml"
+    text_a = people.read_text(encoding="utf-8")
+    assert PHONE_A in text_a
+    output = tmp_path / "output"
+    versions = {}
+    for name, phone in (("B", PHONE_B), ("A", PHONE_A)):
+        _set_version(people, text_a, phone)
+        started = time.perf_counter()
+        result = build(protocol, tmp_path / f"ref-{name}", "--jobs", "2")
+        assert result.returncode == 0, result.stderr
+        duration = time.perf_counter() - started
+        versions[name] = outputs(tmp_path / f"ref-{name}" / SLUG)
+    a, b = versions["A"], versions["B"]
+    assert a.keys() == b.keys()
+    differing = [p for p in a if a[p] != b[p]]
+    assert len(differing) == 5  # 2 HTML, 2 PDF and the manifest
+    for data in (a, b):
+        for path, content in data.items():
+            if path.endswith(".pdf"):
+                assert content.rstrip().endswith(b"%%EOF")
+                assert len(PdfReader(io.BytesIO(content)).pages) > 1
+    assert build(protocol, output, "--jobs", "2").returncode == 0  # output at version A
+
+    rng = random.Random(20261124)
+    outcomes = []
+    current = a
+    for kill in range(KILLS):
+        want = "B" if kill % 2 == 0 else "A"
+        _set_version(people, text_a, PHONE_B if want == "B" else PHONE_A)
+        # Half the kills anywhere in the build, half late (rendering done, files being replaced).
+        delay = rng.uniform(0, duration) if kill % 2 else rng.uniform(0.7, 1.3) * duration
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "build", str(protocol), "--output",
+             str(output), "--jobs", "2", "--quiet"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        time.sleep(delay)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+        got = outputs(output / SLUG)
+        assert got.keys() <= a.keys()
+        for path, content in got.items():
+            assert content in (a[path], b[path]), f"kill {kill} after {delay:.2f} s: {path} " \
+                                                  "is neither version"
+        outcomes.append("before" if got == current else "after" if got == versions[want]
+                        else "mixed")
+        current = got
+        if kill % 10 == 9:  # the next build, run to the end, repairs everything
+            result = build(protocol, output, "--jobs", "2")
+            assert result.returncode == 0, result.stderr
+            assert outputs(output / SLUG) == versions[want]
+            assert leftovers(output) == []
+            current = versions[want]
+    # the kills spanned whole builds: some came before anything was replaced, some after
+    assert "before" in outcomes and {"after", "mixed"} & set(outcomes), outcomes
+    _set_version(people, text_a, PHONE_A)
+    result = build(protocol, output)
+    assert result.returncode == 0, result.stderr
+    assert outputs(output / SLUG) == a
+    assert leftovers(output) == []

@@ -1,0 +1,175 @@
+"""Worker processes for rendering: spawned, warmed once, recycled.
+
+Why not ``concurrent.futures.ProcessPoolExecutor(max_tasks_per_child=...)``:
+on Python 3.11 it deadlocks once workers start retiring while work is queued
+(the executor counts finished tasks as idle workers and does not replace the
+one that left; measured: 100 tasks, 2 workers, 5 tasks per child never
+finish). This pool is small and explicit instead:
+
+- processes are started with *spawn* (WeasyPrint and GLib must not be forked,
+  stack.md §2.4); each runs ``initializer`` once (import WeasyPrint, load the
+  fonts), then serves jobs one at a time over its own pipe;
+- a worker retires after ``max_tasks`` jobs or when its peak memory passes
+  ``max_rss_mb`` (WeasyPrint's memory grows per document), and the pool
+  starts a fresh one: memory stays bounded on long builds;
+- a worker that dies (killed, out of memory) fails its job, not the build's
+  bookkeeping, and is replaced;
+- workers ignore Ctrl-C: the parent handles it and stops them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import deque
+
+MAX_TASKS = 100
+MAX_RSS_MB = 768
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _serve(conn, initializer, max_tasks: int, max_rss_mb: float) -> None:
+    """A worker's life: initialize, then run jobs until told to stop or retiring."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
+    done = 0
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, function, argument = message
+        try:
+            value, ok = function(argument), True
+        except BaseException as exc:  # noqa: BLE001 (reported to the parent as the job's failure)
+            value, ok = f"{type(exc).__name__}: {exc}", False
+        done += 1
+        retire = done >= max_tasks or _peak_rss_mb() > max_rss_mb
+        conn.send((index, ok, value, retire))
+        if retire:
+            return
+
+
+class _Worker:
+    def __init__(self, context, initializer, max_tasks, max_rss_mb):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, daemon=True,
+                                       args=(child, initializer, max_tasks, max_rss_mb))
+        _start_ignoring_sigint(self.process)
+        child.close()
+        self.job = None
+
+    def stop(self, kill: bool) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(timeout=None if not kill else 5)
+        self.conn.close()
+
+
+def _start_ignoring_sigint(process) -> None:
+    """Start a process with SIGINT ignored from its first instruction (it inherits that)."""
+    if threading.current_thread() is not threading.main_thread():
+        process.start()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Pool:
+    """``count`` worker processes running ``function(item)`` jobs, results as they come."""
+
+    def __init__(self, count: int, initializer=None, max_tasks: int = MAX_TASKS,
+                 max_rss_mb: float = MAX_RSS_MB):
+        import multiprocessing
+
+        self.count = max(1, count)
+        self.initializer = initializer
+        self.max_tasks = max_tasks
+        self.max_rss_mb = max_rss_mb
+        self.context = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+        self.started = 0  # processes started over the pool's life (recycling included)
+
+    def start(self) -> None:
+        """Start the missing workers now (they warm up while the caller does other work)."""
+        while len(self.workers) < self.count:
+            self.workers.append(_Worker(self.context, self.initializer, self.max_tasks,
+                                        self.max_rss_mb))
+            self.started += 1
+
+    def _replace(self, worker: _Worker, kill: bool) -> None:
+        self.workers.remove(worker)
+        worker.stop(kill=kill)
+        self.start()
+
+    def run(self, function, items):
+        """Yield ``(index, ok, value)`` for each item, in completion order.
+
+        ``ok`` False means the job raised (value is the message) or its worker
+        died. Items are handed out in the order given, one per idle worker.
+        """
+        from multiprocessing.connection import wait
+
+        queue = deque(enumerate(items))
+        self.start()
+        while queue or any(w.job is not None for w in self.workers):
+            for worker in self.workers:
+                if worker.job is None and queue:
+                    index, item = queue.popleft()
+                    worker.job = index
+                    worker.conn.send((index, function, item))
+            busy = [w for w in self.workers if w.job is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.job is None:
+                    continue
+                if worker.conn in ready or (worker.process.sentinel in ready and worker.conn.poll()):
+                    try:
+                        index, ok, value, retire = worker.conn.recv()
+                    except (EOFError, OSError):
+                        index, ok, value, retire = worker.job, False, self._death(worker), True
+                    worker.job = None
+                    yield index, ok, value
+                    if retire:
+                        self._replace(worker, kill=False)
+                elif worker.process.sentinel in ready:
+                    index = worker.job
+                    worker.job = None
+                    message = self._death(worker)
+                    self._replace(worker, kill=True)
+                    yield index, False, message
+
+    @staticmethod
+    def _death(worker: _Worker) -> str:
+        worker.process.join(timeout=1)
+        code = worker.process.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        return f"the worker process died ({how}; out of memory?)"
+
+    def close(self, kill: bool = False) -> None:
+        workers, self.workers = self.workers, []
+        for worker in workers:
+            try:
+                worker.stop(kill=kill or worker.job is not None)
+            except Exception:  # noqa: BLE001 (already gone)
+                pass
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self.workers]

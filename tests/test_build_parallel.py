@@ -95,3 +95,18 @@ def test_pool_reports_a_failing_job():
     finally:
         pool.close()
     assert index == 0 and not ok and value.startswith("ValueError")
+
+
+def test_pool_replaces_a_worker_killed_while_idle():
+    import signal
+
+    from trialdocs.workers import Pool
+
+    pool = Pool(1)
+    try:
+        pool.start()
+        os.kill(pool.pids()[0], signal.SIGKILL)
+        pool.workers[0].process.join(timeout=10)
+        assert sorted(v for _, ok, v in pool.run(abs, [-1, -2]) if ok) == [1, 2]
+    finally:
+        pool.close()

@@ -130,11 +130,7 @@ class Pool:
         queue = deque(enumerate(items))
         self.start()
         while queue or any(w.job is not None for w in self.workers):
-            for worker in self.workers:
-                if worker.job is None and queue:
-                    index, item = queue.popleft()
-                    worker.job = index
-                    worker.conn.send((index, function, item))
+            self._hand_out(function, queue)
             busy = [w for w in self.workers if w.job is not None]
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
@@ -155,6 +151,21 @@ class Pool:
                     message = self._death(worker)
                     self._replace(worker, kill=True)
                     yield index, False, message
+
+    def _hand_out(self, function, queue) -> None:
+        """Give the next queued items to idle workers."""
+        while queue:
+            idle = next((w for w in self.workers if w.job is None), None)
+            if idle is None:
+                return
+            index, item = queue[0]
+            try:
+                idle.conn.send((index, function, item))
+            except OSError:  # it died while idle: replace it, the item waits for the next one
+                self._replace(idle, kill=True)
+                continue
+            queue.popleft()
+            idle.job = index
 
     @staticmethod
     def _death(worker: _Worker) -> str:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 from importlib import metadata
 
-from trialdocs import pipeline, render
+from trialdocs import keys, pipeline, render
 from trialdocs.targets import Target
 
 
 def test_templates_folder_is_the_renderers():
-    assert pipeline.TEMPLATES == render.TEMPLATES
+    assert keys.TEMPLATES == render.TEMPLATES
 
 
 def test_tool_versions_match_importlib_metadata():
-    versions = pipeline.tool_versions()
-    for name in pipeline.TOOLS:
+    versions = keys.tool_versions()
+    for name in keys.TOOLS:
         try:
             expected = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -24,7 +24,7 @@ def test_tool_versions_match_importlib_metadata():
 
 
 def test_renderer_code_is_the_module_and_what_it_imports():
-    modules = pipeline.code_modules("trialdocs.pdf")
+    modules = keys.code_modules("trialdocs.pdf")
     assert {"trialdocs.pdf", "trialdocs.render", "trialdocs.errors", "trialdocs"} <= modules
     # checking code and other documents' code are not part of a PDF's key
     assert not modules & {"trialdocs.check", "trialdocs.validate", "trialdocs.rules",
@@ -36,19 +36,19 @@ def _key(inputs, **changes):
               "renderer": "trialdocs.pdf:render_pdf", "payload": {"context": {"x": 1}},
               "templates": ["base.html"]}
     fields.update(changes)
-    return pipeline.target_key(Target(**fields), inputs)
+    return keys.target_key(Target(**fields), inputs)
 
 
 def test_key_changes_with_payload_templates_renderer_and_versions():
-    versions = pipeline.tool_versions()
-    inputs = pipeline.Inputs(versions)
+    versions = keys.tool_versions()
+    inputs = keys.Inputs(versions)
     key = _key(inputs)
-    assert key == _key(pipeline.Inputs(dict(versions)))  # deterministic
+    assert key == _key(keys.Inputs(dict(versions)))  # deterministic
     assert _key(inputs, path="elsewhere.pdf", site="x") == key  # only what it reads counts
     assert _key(inputs, payload={"context": {"x": 2}}) != key
     assert _key(inputs, templates=["base.html", "style/print.css"]) != key
     assert _key(inputs, renderer="trialdocs.render:render_html") != key
-    assert _key(pipeline.Inputs({**versions, "weasyprint": "71.0"})) != key
+    assert _key(keys.Inputs({**versions, "weasyprint": "71.0"})) != key
 
 
 def test_selection_filters():

@@ -125,7 +125,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .pipeline import clean
+    from .outputs import clean
 
     return clean(args.output)
 

@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import TEMPLATES, _cores, _files_under, build, new_pool
+from .keys import TEMPLATES, _files_under
+from .pipeline import _cores, build, new_pool
 
 
 def snapshot(folders, output=None) -> dict:

@@ -19,7 +19,6 @@ finish). This pool is small and explicit instead:
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections import deque

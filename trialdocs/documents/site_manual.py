@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 
-from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted

@@ -51,3 +51,17 @@ def test_json_format_gives_the_same_diagnostics(tmp_path):
     assert unknown["line"] == 3 and unknown["col"] == 3 and unknown["severity"] == "error"
     assert unknown["message"] == "unknown field 'versoin'"
     assert unknown["hint"] == "did you mean 'version'?"
+
+
+def test_output_cut_short_by_a_pipe_is_no_internal_error():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    fixtures = ROOT / "tests" / "fixtures"
+    folders = sorted(str(p) for p in fixtures.iterdir() if p.is_dir())
+    pipe = subprocess.run(f"{sys.executable} build.py check {' '.join(map(repr, folders))} | head -1",
+                          shell=True, cwd=ROOT, capture_output=True, text=True)
+    assert len(pipe.stdout.splitlines()) == 1
+    assert "internal error" not in pipe.stderr and "Traceback" not in pipe.stderr

@@ -8,6 +8,7 @@ what is our bug.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -159,6 +160,11 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("trialdocs: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``trialdocs check | head``): stop quietly, as
+        # other command-line tools do, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:
         if args.debug:
             raise

@@ -242,7 +242,6 @@ SCHEMA = {
             "count": integer(True, 0),
             "type": code(codes.DATE_TYPE),
         }),
-        "observational": dict(type="dict", allow_unknown=True),
         # observational and expanded-access designs (v2 designModule)
         "observational_model": code(codes.OBSERVATIONAL_MODEL),
         "time_perspective": code(codes.TIME_PERSPECTIVE),

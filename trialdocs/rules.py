@@ -17,6 +17,7 @@ from . import codes
 from .documents import BY_NAME
 from .errors import ERROR, WARNING, Diagnostic
 from .model import lookup
+from .placeholders import find as find_placeholders
 from .load import Source, dotted
 from .validate import suggest
 
@@ -67,6 +68,7 @@ class Rules:
         self.design()
         self.illustrative_paths()
         self.amendments()
+        self.placeholders()
         return self.out
 
     def slug_is_safe(self):
@@ -337,6 +339,10 @@ class Rules:
                 self.error(("protocol", "amendments", i, "date"),
                            "amendments must be listed oldest first")
             previous = day or previous
+
+    def placeholders(self):
+        """What ``trialdocs init`` invented and the user has not yet replaced (warnings)."""
+        self.out += find_placeholders(self.source)
 
 
 def _matches(value, parts) -> bool:

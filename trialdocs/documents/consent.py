@@ -19,6 +19,7 @@ from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import format_address, localized, lookup
+from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
 from ..rules import is_illustrative
 from ..targets import Layout, Target
@@ -253,7 +254,8 @@ def readability(data, lang):
             texts = [localized(v, lang) for v in value or []]
         else:
             texts = [localized(value, lang)] if value else []
-        texts = [t for t in texts if t]
+        # a placeholder is no prose to score (check reports it as a placeholder)
+        texts = [t for t in (without_placeholders(t) for t in texts if t) if t.strip()]
         if texts:
             sections[key] = sum((score(t, lang) for t in texts), empty())
     return sections

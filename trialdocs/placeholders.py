@@ -70,8 +70,9 @@ def find(source) -> list[Diagnostic]:
                                   "write the real text in place of the bracketed note",
                                   code="placeholder"))
     lines = {}
-    for path, (file, line, _col) in source.positions.items():
-        lines.setdefault((file, line), path)  # the first value written on that line
+    for path, (file, line, _col) in source.key_positions.items():
+        if len(path) >= len(lines.get((file, line), ())):
+            lines[(file, line)] = path  # the innermost key written on that line
     for file in source.files:
         for number, content in enumerate(_lines(texts, source.folder, file), 1):
             match = _IN_COMMENT.search(content)

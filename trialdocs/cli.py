@@ -92,7 +92,7 @@ def _init_options(parser) -> None:
                         help="a language of the documents (repeatable; default: en)")
     parser.add_argument("--regimes", choices=list(REGIME_SETS), default=None,
                         help="a set of regimes: " + "; ".join(
-                            f"{name} = {', '.join(codes_)}" for name, codes_ in REGIME_SETS.items())
+                            f"{name} = {', '.join(members)}" for name, members in REGIME_SETS.items())
                         + f" (default: {DEFAULT_REGIME_SET})")
     parser.add_argument("--regime", action="append", choices=list(codes.REGIMES),
                         help="one regime (repeatable; replaces --regimes)")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Target:
     path: str                 # relative to output/<slug>/, e.g. "consent/tenon.fr.pdf"
-    document: str             # consent | site_manual | registry
+    document: str             # a name of documents.REGISTRY
     renderer: str             # "module:function"; function(payload) -> bytes
     payload: dict
     templates: list = field(default_factory=list)   # template files read (for the cache key)

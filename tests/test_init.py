@@ -19,16 +19,33 @@ from trialdocs.check import check_protocol
 from trialdocs.documents import NAMES, document_modules
 from trialdocs.init import SCHEMA_FILE
 from trialdocs.model import build_model
+from trialdocs.starter import DESIGNS, REGIME_SETS
 
-CHOICES = {
-    "single-open-en": [],
-    "randomized-blinded-en": ["--design", "randomized-placebo-blinded"],
-    "single-open-en-fr": ["--lang", "en", "--lang", "fr", "--regimes", "fr"],
-    "randomized-blinded-us": ["--design", "randomized-placebo-blinded", "--regimes", "us"],
-    "single-open-fr-eu": ["--lang", "fr", "--regimes", "eu"],
-    "one-by-one": ["--regime", "us_common_rule", "--regime", "gdpr"],
+def _options(design, languages, regime_set):
+    return ["--design", design, *[a for lang in languages for a in ("--lang", lang)],
+            "--regimes", regime_set]
+
+
+# Every design x language choice, each with a regime set (every set appears).
+CROSS = {
+    "single-en-ich": ("single-arm-open", ["en"], "ich"),
+    "single-fr-eu": ("single-arm-open", ["fr"], "eu"),
+    "single-enfr-fr": ("single-arm-open", ["en", "fr"], "fr"),
+    "randomized-en-us": ("randomized-placebo-blinded", ["en"], "us"),
+    "randomized-fr-fr": ("randomized-placebo-blinded", ["fr"], "fr"),
+    "randomized-enfr-eu": ("randomized-placebo-blinded", ["en", "fr"], "eu"),
 }
+CHOICES = {name: _options(*row) for name, row in CROSS.items()}
+CHOICES["default"] = []
+CHOICES["one-by-one"] = ["--regime", "us_common_rule", "--regime", "gdpr"]
 MARK = re.compile(r"\[(PLACEHOLDER|À COMPLÉTER)\s?:|\s# PLACEHOLDER:")
+
+
+def test_every_design_and_language_choice_is_tried():
+    languages = [["en"], ["fr"], ["en", "fr"]]
+    assert sorted((d, l) for d, l, _ in CROSS.values()) == \
+        sorted((d, l) for d in DESIGNS for l in languages)
+    assert {r for _, _, r in CROSS.values()} == set(REGIME_SETS)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +96,7 @@ def test_starter_renders_every_document(starters, name):
 
 
 def test_files_start_with_the_schema_modeline_and_use_fictional_contacts(starters):
-    folder = starters / "single-open-en"
+    folder = starters / "default"
     assert [p.name for p in sorted(folder.iterdir())] == \
         ["conduct.yaml", "patient.yaml", "people.yaml", "trial.yaml"]
     for path in folder.iterdir():
@@ -91,22 +108,22 @@ def test_files_start_with_the_schema_modeline_and_use_fictional_contacts(starter
 
 
 def test_design_and_regimes_are_declared(starters):
-    trial = (starters / "randomized-blinded-us" / "trial.yaml").read_text(encoding="utf-8")
+    trial = (starters / "randomized-en-us" / "trial.yaml").read_text(encoding="utf-8")
     assert "allocation: RANDOMIZED" in trial and "masking: DOUBLE" in trial
     assert "type: PLACEBO_COMPARATOR" in trial
     assert "regimes: [us_common_rule, us_fda]" in trial
-    patient = (starters / "randomized-blinded-us" / "patient.yaml").read_text(encoding="utf-8")
+    patient = (starters / "randomized-en-us" / "patient.yaml").read_text(encoding="utf-8")
     assert "future_use:" in patient and "results_return:" in patient
     trial = (starters / "one-by-one" / "trial.yaml").read_text(encoding="utf-8")
     assert "regimes: [us_common_rule, gdpr]" in trial
-    fr = (starters / "single-open-fr-eu" / "patient.yaml").read_text(encoding="utf-8")
+    fr = (starters / "single-fr-eu" / "patient.yaml").read_text(encoding="utf-8")
     assert "[À COMPLÉTER : " in fr and "en:" not in fr
 
 
 def test_full_build_of_a_us_randomized_starter(starters, tmp_path):
-    result = run_cli("build", starters / "randomized-blinded-us", "--output", tmp_path)
+    result = run_cli("build", starters / "randomized-en-us", "--output", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "randomized-blinded-us"
+    out = tmp_path / "randomized-en-us"
     consent = pdf_text(out / "consent" / "site-1.en.pdf")
     assert placeholders.text("en", "title of the study in plain words") in consent
     assert placeholders.text("en", "the placebo group, in plain words") in consent
@@ -117,7 +134,7 @@ def test_full_build_of_a_us_randomized_starter(starters, tmp_path):
 
 
 def test_french_placeholders_reach_the_french_form(starters):
-    checked = check_protocol(starters / "single-open-en-fr")
+    checked = check_protocol(starters / "single-enfr-fr")
     model = build_model(checked.source.data, checked.slug)
     html = next(t for _, m in document_modules(["consent"]) for t in m.targets(model)
                 if t.path == "consent/site-1.fr.html").render().decode()
@@ -126,11 +143,11 @@ def test_french_placeholders_reach_the_french_form(starters):
 
 
 def test_init_refuses_an_existing_folder(starters):
-    before = (starters / "single-open-en" / "trial.yaml").read_bytes()
-    result = run_cli("init", starters / "single-open-en", "--design", "randomized-placebo-blinded")
+    before = (starters / "default" / "trial.yaml").read_bytes()
+    result = run_cli("init", starters / "default", "--design", "randomized-placebo-blinded")
     assert result.returncode == 2
     assert "already exists" in result.stderr and "Traceback" not in result.stderr
-    assert (starters / "single-open-en" / "trial.yaml").read_bytes() == before
+    assert (starters / "default" / "trial.yaml").read_bytes() == before
 
 
 def test_init_refuses_an_unsafe_name_and_unknown_choices(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import subprocess
 import sys
 
@@ -21,7 +22,7 @@ def test_every_document_module_has_checks_and_targets():
         assert callable(getattr(module, "check", None)), document.name
 
 
-def test_schema_cli_and_rules_read_the_registry(monkeypatch, tmp_path):
+def test_schema_cli_and_rules_read_the_registry(tmp_path):
     assert schema.SCHEMA["protocol"]["schema"]["documents"]["schema"]["allowed"] == NAMES
     only = next(a for a in cli._parser()._subparsers._group_actions[0].choices["build"]._actions
                 if "--only" in a.option_strings)
@@ -29,7 +30,6 @@ def test_schema_cli_and_rules_read_the_registry(monkeypatch, tmp_path):
     # a block required by the registry (and only there) is required by check
     assert "objectives" in BY_NAME["site_manual"].requires
     folder = tmp_path / "nct03970954"
-    import shutil
     shutil.copytree(EXAMPLE, folder)
     text = (folder / "trial.yaml").read_text(encoding="utf-8")
     start = text.index("\nobjectives:")

@@ -17,8 +17,8 @@ from . import codes
 from .documents import BY_NAME
 from .errors import ERROR, WARNING, Diagnostic
 from .model import lookup
-from .placeholders import find as find_placeholders
 from .load import Source, dotted
+from .placeholders import find as find_placeholders
 from .validate import suggest
 
 AGE_UNIT_DAYS = {"Years": 365.25, "Months": 30.4375, "Weeks": 7, "Days": 1,

@@ -19,6 +19,9 @@ Cerberus ignores while checking,
             confirmed (a breach is an error), ``U`` when not (a warning);
 - ``when``  a condition under which an optional field is required, in words
             (the rule itself lives in rules.py or the consent regimes);
+- ``element`` the consent element a field serves, where documents/consent.py's
+            table of elements does not name the field itself;
+- ``kind``  the name of a shared record (Address, Contact) where one is used;
 - ``markdown`` whether the text is Markdown (``md``, ``loc_md``, ``staff(markdown=True)``).
 
 Keeping the catalogue inside the Cerberus schema, rather than in a layer that
@@ -48,7 +51,7 @@ AGE_RE = r"^\d+ (%s)s?$" % "|".join(u[:-1] for u in codes.AGE_UNITS)
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-ABOUT = ("doc", "ex", "ct", "prs", "when")
+ABOUT = ("doc", "ex", "ct", "prs", "when", "kind", "element")
 
 
 def _about(rule, kw, markdown=False):
@@ -133,13 +136,19 @@ def texts(required=False, minlength=None, **kw):
     return items(text(), required, minlength, **kw)
 
 
+def like(shared, **kw):
+    """A shared record (ADDRESS, CONTACT) where it is used, with what it is there."""
+    rule = {k: v for k, v in shared.items() if k != "meta"}
+    return _about(rule, kw)
+
+
 def date_struct(required=False, **kw):
     return record({
         "date": text(True, regex=PARTIAL_DATE_RE, doc="The date: YYYY-MM or YYYY-MM-DD", ct="date",
                      ex="2021-01-05"),
         "type": code(codes.DATE_TYPE, True, doc="ACTUAL once the date has passed, ESTIMATED before",
                      ct="type", ex="ACTUAL"),
-    }, required, **kw)
+    }, required, kind="Date with type", **kw)
 
 
 
@@ -170,7 +179,7 @@ CONTACT = record({
     "phone": text(doc='Phone number; quote it', ex='+33 1 00 00 00 00'),
     "email": text(regex=EMAIL_RE, doc='E-mail address', ex='drci-promotion@example.org'),
     "hours": loc(doc='Opening hours, one text per language'),
-    "address": ADDRESS,
+    "address": like(ADDRESS, kind="Address", doc="The office's postal address"),
 })
 
 def outcome(word):
@@ -227,13 +236,13 @@ SCHEMA = {
     # ---- ClinicalTrials.gov protocol section, module by module ----------
     "identification": record({
         "org_study_id": text(True, doc="The sponsor's protocol number. Printed on consent documents", ct='orgStudyIdInfo.id', prs=V(30, 'Unique Protocol Identification Number'), ex='APHP180256'),
-        "org_name": text(doc="The sponsor organisation's name", ex='Assistance Publique - Hôpitaux de Paris'),
+        "org_name": text(doc="The sponsor organisation's name; not sent to ClinicalTrials.gov, which takes it from the registration account", ex='Assistance Publique - Hôpitaux de Paris'),
         "nct_id": text(regex=r"^NCT\d{8}$", doc='`NCT` + 8 digits. Printed on consent documents', ct='nctId', ex='NCT03970954'),
         "secondary_ids": items(record({
             "id": text(True, doc='The secondary id itself, as its issuer writes it', ct='id', prs=V(30, 'Secondary ID'), ex='P60DK020579'),
             "type": code(codes.SECONDARY_ID_TYPE, doc='`NIH`, `FDA`, `VA`, `CDC`, `AHRQ`, `SAMHSA`, `OTHER_GRANT`, `EUDRACT_NUMBER`, `CTIS`, `REGISTRY`, `OTHER`', ct='type', ex='EUDRACT_NUMBER'),
             "domain": text(doc='Who issued the id', ct='domain'),
-            "link": text(doc='A web address for the id'),
+            "link": text(doc='A web address for the id; not sent (ClinicalTrials.gov computes it)'),
         }), doc='Other ids of the study: grant numbers, other registries (EudraCT, CTIS …)', ct='secondaryIdInfos'),
         "brief_title": text(True, doc='Title in lay words. The consent title when `consent.title` is not given', ct='briefTitle', prs=V(300, 'Brief Title'), ex='Low-dose Interleukin-2 in Women With Unexplained Miscarriages'),
         "official_title": text(doc='Full scientific title', ct='officialTitle', prs=V(600, 'Official Title'), ex='Stimulation of Regulatory T Cells by Low-dose Interleukin-2 in Women With Unexplained …'),
@@ -251,7 +260,7 @@ SCHEMA = {
         "completion_date": date_struct(doc="When the last participant's last visit takes place", ct='completionDateStruct'),
     }, True, doc='Recruitment status and key dates (ClinicalTrials.gov statusModule)', ct='statusModule'),
     "sponsors": record({
-        "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='See below. Its name is printed on consent documents as the sponsor', ct='leadSponsor'),
+        "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='The lead sponsor; its name is printed on consent documents as the sponsor', ct='leadSponsor'),
         "collaborators": items(record({"name": text(True, doc="The collaborator's name", ct='name', prs=U(160, 'Collaborator'), ex='Iltoo Pharma'),
                                        "class": code(codes.AGENCY_CLASS, doc="The collaborator's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='INDUSTRY')}), doc='Same fields as `lead`', ct='collaborators'),
         "responsible_party": record({
@@ -262,8 +271,8 @@ SCHEMA = {
             "old_name_title": text(doc='Older records only', ct='oldNameTitle'),
             "old_organization": text(doc='Older records only', ct='oldOrganization'),
         }, doc='Who is responsible for the registry record: the sponsor or an investigator', ct='responsibleParty'),
-        "address": ADDRESS,
-        "contact": CONTACT,
+        "address": like(ADDRESS, kind="Address", doc="The sponsor's address, printed on consent documents"),
+        "contact": like(CONTACT, kind="Contact", doc="The sponsor's contact office"),
     }, True, doc='Lead sponsor, collaborators and responsible party (ClinicalTrials.gov sponsorCollaboratorsModule)', ct='sponsorCollaboratorsModule'),
     "oversight": record({
         "has_dmc": flag(doc='A data monitoring committee oversees the study', ct='oversightHasDmc', ex=False),
@@ -377,7 +386,7 @@ SCHEMA = {
         "status": code(codes.SITE_STATUS, doc='`NOT_YET_RECRUITING`, `RECRUITING`, `ENROLLING_BY_INVITATION`, `ACTIVE_NOT_RECRUITING`, `COMPLETED`, `SUSPENDED`, `TERMINATED`, `WITHDRAWN`, `AVAILABLE`', ct='status', ex='RECRUITING'),
         "name": staff(doc="The site's name on documents (defaults to `facility`, then `id`)", ex='Hôpital Tenon, AP-HP'),
         "department": staff(doc='The department or unit running the study at the site', ex={'en': 'Department of Internal Medicine', 'fr': 'Service de médecine interne'}),
-        "address": ADDRESS,
+        "address": like(ADDRESS, kind="Address", doc="The site's postal address, printed in the documents"),
         "investigator": ident(False, doc="A `people` id: the site's investigator", when='for consent', ex='bornes'),
         "contacts": items(record({
             "person": ident(doc='The person: a `people` id', ct='name', ex='susan-mcgovern'),
@@ -386,7 +395,7 @@ SCHEMA = {
         "phone": text(doc="The study team's phone. Consent needs `phone` or `email`; the document shows the investigator's phone when this is not given", when='for consent', ex='+33 1 00 00 00 01'),
         "emergency_phone": text(doc='24/7 number. Needed for consent unless `consent.emergency_phone` is given', when='for consent', ex='+33 1 00 00 00 91'),
         "email": text(regex=EMAIL_RE, doc="The study team's e-mail. Consent needs `phone` or `email`; the document shows the investigator's e-mail when this is not given", when='for consent', ex='essai-il2-tenon@example.org'),
-        "pharmacy": CONTACT,
+        "pharmacy": like(CONTACT, kind="Contact", doc="The pharmacy that handles the product at the site"),
     }), doc='The sites (ClinicalTrials.gov locations)', ct='contactsLocationsModule.locations'),
     "references": items(record({
         "pmid": text(regex=r"^\d+$", doc='PubMed id, digits only; quote it', ct='pmid', ex='18519994'),
@@ -423,7 +432,7 @@ SCHEMA = {
         "insurance": record({
             "insurer": text(True, doc="The insurer's name", ex='Example Assurance Recherche'),
             "policy_number": text(True, doc='The insurance policy number; quote it', ex='EX-000000'),
-            "address": ADDRESS,
+            "address": like(ADDRESS, kind="Address", doc="The insurer's postal address"),
         }, doc='The sponsor\'s insurance, printed on consent documents', when='under `fr_csp`'),
     }, doc='The regulatory frame: regimes, approvals and insurance; it decides which consent elements are required'),
 
@@ -431,17 +440,17 @@ SCHEMA = {
     "consent": record({
         "version": text(True, doc="The consent documents' version; quote it", ex='2.0'),
         "version_date": text(True, regex=DATE_RE, doc="The consent documents' date: YYYY-MM-DD", ex='2020-10-15'),
-        "initials_every_page": flag(doc="Print a box for the participant's initials on every page (French practice)", ex=True),
-        "allow_witness": flag(doc='Add an impartial witness signature block', ex=True),
-        "includes_incapacitated": flag(doc='Add a legally authorised representative signature block', ex=False),
+        "initials_every_page": flag(doc="Print a box for the participant's initials on every page (French practice)", ex=True, element='STR-INITIALS'),
+        "allow_witness": flag(doc='Add an impartial witness signature block', ex=True, element='SIG-WITNESS'),
+        "includes_incapacitated": flag(doc='Add a legally authorised representative signature block', ex=False, element='SIG-LAR'),
         "interviewer_role": loc(doc='Who holds the consent interview. Completes the sentence "You will talk about this study with …": write a phrase, no final full stop', ex={'fr': "le médecin de l'étude (l'investigateur) ou un autre médecin de …", 'en': 'the study doctor (the investigator) or another doctor of the study …'}),
-        "reflection_time": loc(doc='Added after the fixed sentence "Take the time you need to decide."', ex={'fr': "Vous pouvez signer le jour même ou lors d'une prochaine visite, …", 'en': 'You can sign on the same day or at a later visit, after talking …'}),
+        "reflection_time": loc(doc='Added after the fixed sentence "Take the time you need to decide."', ex={'fr': "Vous pouvez signer le jour même ou lors d'une prochaine visite, …", 'en': 'You can sign on the same day or at a later visit, after talking …'}, element='STR-TIME'),
         "title": loc(doc='Title of the consent documents (defaults to `identification.brief_title`)', ex={'fr': "L'interleukine-2 à faible dose chez les femmes ayant des fausses …", 'en': 'Low-dose interleukin-2 for women with repeated miscarriages that …'}),
         "key_information": loc_md(doc='The key facts, shown first', when='regime', ex={'fr': "Madame, voici l'essentiel de cette recherche.\n\n- **Pourquoi ?** …", 'en': 'Here is what matters most about this study.\n\n- **Why?** Some women …'}),
         "why": loc_md(doc='Why this research: say it is research', when='regime', ex={'fr': 'Environ 1 à 3 femmes sur 100 font plusieurs fausses couches de …', 'en': 'About 1 to 3 women in 100 have several miscarriages in a row, …'}),
-        "purpose": loc_md(doc='What the study wants to find out', ex={'fr': "Cette recherche veut savoir si une faible dose d'IL-2 augmente le …", 'en': 'This study wants to find out if a low dose of IL-2 raises the …'}),
+        "purpose": loc_md(when="regime", doc='What the study wants to find out', ex={'fr': "Cette recherche veut savoir si une faible dose d'IL-2 augmente le …", 'en': 'This study wants to find out if a low dose of IL-2 raises the …'}),
         "method": loc_md(doc='How the study is designed', when='regime', ex={'fr': "La recherche a lieu à Paris, dans des hôpitaux de l'AP-HP. Elle …", 'en': 'The study takes place in Paris, in public hospitals of AP-HP. It …'}),
-        "procedures": loc_md(doc='What happens, visit by visit', ex={'fr': '**Avant le traitement (visite de sélection, dans les 4 semaines …', 'en': '**Before the treatment (screening visit, in the 4 weeks before the …'}),
+        "procedures": loc_md(when="regime", doc='What happens, visit by visit', ex={'fr': '**Avant le traitement (visite de sélection, dans les 4 semaines …', 'en': '**Before the treatment (screening visit, in the 4 weeks before the …'}),
         "invasive_procedures": loc_md(doc='Procedures the research adds that go through the skin or into the body', ex={'fr': 'La recherche ajoute des gestes qui passent par la peau :\n\n- **Les …', 'en': 'The study adds some procedures that go through the skin:\n\n- **IL-2 …'}),
         "duration": loc(doc='How long participation lasts', when='regime', ex={'fr': "Vous participez à l'étude pendant environ 12 mois après la …", 'en': 'You will be in the study for about 12 months after your first …'}),
         "obligations": items(loc(), doc='What the participant must do; one item per obligation', when='regime'),
@@ -468,16 +477,16 @@ SCHEMA = {
         "compensation": loc(doc='Payment or indemnity for taking part', when='regime', ex={'fr': "Vous ne recevez pas d'argent pour votre participation.", 'en': 'You will not be paid for taking part.'}),
         "injury": loc_md(doc='Compensation and treatment for research injury', when='regime', ex={'fr': "L'AP-HP a pris une assurance pour cette étude, comme la loi …", 'en': 'AP-HP has taken out insurance for this study, as French law …'}),
         "results": loc_md(doc='Access to the overall results', when='regime', ex={'fr': "À la fin de l'étude, vous avez le droit de connaître les résultats …", 'en': 'At the end of the study, you have the right to know the overall …'}),
-        "exclusion_period": loc(doc='No other research during, or for a time after, the study', ex={'fr': "Pendant l'étude, vous ne pouvez pas participer à une autre …", 'en': 'While you are in the study, you cannot take part in another study …'}),
-        "national_file_registration": flag(doc='The participant is registered in the French national file of research volunteers', ex=True),
-        "emergency_phone": text(doc='A 24/7 number for every site that has no `sites[].emergency_phone`', ex='+33 1 00 00 00 99'),
-        "rights_office": CONTACT,
+        "exclusion_period": loc(doc='No other research during, or for a time after, the study', ex={'fr': "Pendant l'étude, vous ne pouvez pas participer à une autre …", 'en': 'While you are in the study, you cannot take part in another study …'}, element='EL-EXCLUSION'),
+        "national_file_registration": flag(doc='The participant is registered in the French national file of research volunteers', ex=True, element='EL-EXCLUSION'),
+        "emergency_phone": text(doc='A 24/7 number for every site that has no `sites[].emergency_phone`', ex='+33 1 00 00 00 99', element='EL-CONTACTS'),
+        "rights_office": like(CONTACT, kind="Contact", doc="Where participants can ask about their rights; printed with the contacts"),
         "optional": items(record({
             "id": ident(doc='The optional part\'s id, unique among optional parts', ex='biobank'),
             "question": loc(True, doc='The question the participant answers yes or no', ex={'fr': "Acceptez-vous que l'équipe de l'étude vous recontacte plus tard …", 'en': 'Do you agree that the study team contacts you later about another …'}),
             "explanation": loc_md(doc='What agreeing means', ex={'fr': 'Vous serez libre de refuser cette autre recherche. Votre réponse …', 'en': 'You will be free to say no to the other study. Your answer does …'}),
-        }), doc='Optional parts, each with its own yes/no box (see below)'),
-        "copies": loc(doc="Who keeps which copy (replaces the document's default sentence)", ex={'fr': 'Vous recevez un exemplaire de ce document et du formulaire de …', 'en': 'You will get a copy of this paper and of the signed consent form. …'}),
+        }), doc='Optional parts, each with its own yes/no box (see below)', element='SIG-OPTIONAL'),
+        "copies": loc(doc="Who keeps which copy (replaces the document's default sentence)", ex={'fr': 'Vous recevez un exemplaire de ce document et du formulaire de …', 'en': 'You will get a copy of this paper and of the signed consent form. …'}, element='SIG-COPY'),
         # US Common Rule elements (46.116(b)(9), (c)(7)-(9)); checked only under us_common_rule
         "biospecimens": flag(doc='The study collects biospecimens: then `commercial_use` and `wgs` are required'),
         "future_use": loc_md(doc='Future use of de-identified data or samples', when='us_common_rule'),
@@ -485,9 +494,9 @@ SCHEMA = {
         "results_return": loc_md(doc='Return of clinically relevant individual results', when='us_common_rule'),
         "wgs": loc_md(doc='Whole-genome sequencing', when='us_common_rule, with biospecimens'),
         "readability": record({
-            "en": record({"fkgl_max": number(doc="Highest Flesch-Kincaid grade level allowed", ex=8),
-                         "fre_min": number(doc="Lowest Flesch reading ease allowed", ex=60)}, doc='Targets for English texts'),
-            "fr": record({"km_min": number(doc="Lowest Kandel-Moles reading ease allowed", ex=60)}, doc='Targets for French texts'),
+            "en": record({"fkgl_max": number(doc="Highest Flesch-Kincaid grade level allowed (default 8)", ex=8),
+                         "fre_min": number(doc="Lowest Flesch reading ease allowed (default 60)", ex=60)}, doc='Targets for English texts'),
+            "fr": record({"km_min": number(doc="Lowest Kandel-Moles reading ease allowed (default 60)", ex=60)}, doc='Targets for French texts'),
         }, doc='Readability targets (see below)'),
     }, doc='The texts of the participant information sheet and consent form (patient-facing: one text per language)'),
 
@@ -550,6 +559,6 @@ SCHEMA = {
             "follow_up_until": staff(True, doc='Until when a pregnancy is followed', ex={'en': "End of pregnancy, and the newborn's status up to 1 month after birth", 'fr': "Fin de la grossesse, et état du nouveau-né jusqu'à 1 mois après la …"}),
             "form": staff(doc='The form to use', ex={'en': 'Pregnancy notification form, then pregnancy outcome form', 'fr': "Formulaire de déclaration de grossesse, puis formulaire d'issue de grossesse"}),
         }, doc='How a pregnancy during the study is reported and followed'),
-        "vigilance_contact": CONTACT,
+        "vigilance_contact": like(CONTACT, kind="Contact", doc="The sponsor's vigilance (safety) office"),
     }, doc='Adverse event definitions and reporting'),
 }

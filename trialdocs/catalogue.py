@@ -156,8 +156,9 @@ def _kind(rules: dict, markdown: bool = False) -> str:
 
 
 def limits() -> dict[tuple, Field]:
-    """Fields with a PRS character limit, by path."""
-    return {f.path: f for f in fields() if f.limit}
+    """Fields with a PRS character limit, by path; a list of texts has one limit per item."""
+    return {f.path + (("*",) if f.rules.get("type") == "list" else ()): f
+            for f in fields() if f.limit}
 
 
 def ctgov_fields() -> list[Field]:

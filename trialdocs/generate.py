@@ -133,8 +133,8 @@ def blocks_table(document: str) -> str:
 
 def limits_table() -> str:
     lines = ["| Field | PRS label | Limit | Over it |", "|---|---|---|---|"]
-    for f in catalogue.limits().values():
-        lines.append(f"| `{_display(f.path)}` | {f.prs_label} | {f.limit:,} | "
+    for path, f in catalogue.limits().items():
+        lines.append(f"| `{_display(path)}` | {f.prs_label} | {f.limit:,} | "
                      f"{'error' if f.confirmed else 'warning'} |")
     return "\n".join(lines) + "\n"
 

@@ -288,7 +288,7 @@ SCHEMA = {
     }, True, doc='Brief summary and detailed description (ClinicalTrials.gov descriptionModule)', ct='descriptionModule'),
     "conditions": record({
         "conditions": texts(True, 1, doc='The diseases or conditions studied', ct='conditions', ex=['Recurrent Miscarriage']),
-        "keywords": texts(doc='Words or phrases that help find the study; one item per keyword', ct='keywords', ex=['Brain Tumor']),
+        "keywords": texts(doc='Words or phrases that help find the study; one item per keyword', ct='keywords', prs=U(160, 'Keyword'), ex=['Brain Tumor']),
     }, True, doc='Conditions studied and keywords (ClinicalTrials.gov conditionsModule)', ct='conditionsModule'),
     "design": record({
         "study_type": code(codes.STUDY_TYPE, True, doc='`INTERVENTIONAL`, `OBSERVATIONAL`, `EXPANDED_ACCESS`', ct='studyType', ex='INTERVENTIONAL'),
@@ -330,7 +330,7 @@ SCHEMA = {
         "type": code(codes.INTERVENTION_TYPE, True, doc='`DRUG`, `DEVICE`, `BIOLOGICAL`, `PROCEDURE`, `RADIATION`, `BEHAVIORAL`, `GENETIC`, `DIETARY_SUPPLEMENT`, `COMBINATION_PRODUCT`, `DIAGNOSTIC_TEST`, `OTHER`', ct='type', ex='DRUG'),
         "name": text(True, doc="The intervention's name; the non-proprietary name if there is one", ct='name', prs=V(200, 'Intervention Name'), ex='low-dose IL-2'),
         "description": md(doc='Enough to tell it from similar interventions: dose form, dose, frequency, duration', ct='description', prs=V(1000, 'Intervention Description'), ex='Subcutaneous injection of low dose of IL-2 for induction course of 5 days, the 10th …'),
-        "other_names": texts(doc='Synonyms, brand names, codes', ct='otherNames', ex=['interleukin-2']),
+        "other_names": texts(doc='Synonyms, brand names, codes', ct='otherNames', prs=U(200, 'Intervention Other Name'), ex=['interleukin-2']),
         "investigational": flag(doc='The product is investigational in this study', ex=True),
         "lay": loc_md(doc='The intervention in lay words', ex={'fr': "L'interleukine-2 (IL-2) est une protéine que le corps fabrique …", 'en': 'Interleukin-2 (IL-2) is a protein that your body makes itself. At …'}),
         # site manual: handling of the product (site-manual.md §4)
@@ -362,7 +362,7 @@ SCHEMA = {
         "healthy_volunteers": flag(True, doc='Healthy volunteers are accepted', ct='healthyVolunteers', ex=False),
         "inclusion": items(CRITERION, doc='Inclusion criteria, one item per criterion', ct='eligibilityCriteria'),
         "exclusion": items(CRITERION, doc='Exclusion criteria, one item per criterion', ct='eligibilityCriteria'),
-        "criteria_markdown": md(doc='All criteria as one text', ct='eligibilityCriteria', ex="Inclusion Criteria:\n\n* Healthy children\n* Patient's age is 5-8 years old at the time …"),
+        "criteria_markdown": md(doc='All criteria as one text; the registry limit counts the criteria as sent, from this text or from the inclusion and exclusion lists', ct='eligibilityCriteria', prs=U(20000, 'Eligibility Criteria'), ex="Inclusion Criteria:\n\n* Healthy children\n* Patient's age is 5-8 years old at the time …"),
         "study_population": md(doc='Observational studies', ct='studyPopulation', prs=V(1000, 'Study Population Description')),
         "sampling_method": text(doc="Observational studies. Any text is accepted; ClinicalTrials.gov's codes are `PROBABILITY_SAMPLE` and `NON_PROBABILITY_SAMPLE`", ct='samplingMethod'),
     }, True, doc='Who may take part: sex, ages, inclusion and exclusion criteria (ClinicalTrials.gov eligibilityModule)', ct='eligibilityModule'),

@@ -167,3 +167,15 @@ def test_one_file_of_a_protocol_is_valid_on_its_own():
     data, _ = _loaded(EXAMPLE)
     one_file = {"consent": data["consent"]}
     assert jsonschema.Draft202012Validator(schema).is_valid(one_file)
+
+
+def test_the_pre_commit_hook_runs_check_on_protocol_files():
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = {h["id"]: h for h in hooks}["trialdocs-check"]
+    assert hook["entry"] == "trialdocs check" and hook["pass_filenames"] is False
+    assert re.search(hook["files"], "protocol/nct03970954/trial.yaml")
+    assert not re.search(hook["files"], "templates/i18n/en.yaml")

@@ -155,6 +155,54 @@ def _kind(rules: dict, markdown: bool = False) -> str:
             r"^NCT\d{8}$": "NCT number"}.get(regex, "Markdown" if markdown else "text")
 
 
+def shown_in(document: str) -> list[Field]:
+    """The fields a document shows as they are (``show=`` in schema.py)."""
+    return [f for f in fields() if document in ((f.rules.get("meta") or {}).get("show") or ())]
+
+
+def _localized(value, rules: dict, lang: str):
+    if value is None:
+        return None
+    if rules.get("localized"):
+        return value.get(lang, "") if isinstance(value, dict) else value
+    if rules.get("type") == "list" and isinstance(value, list):
+        item = rules.get("schema") or {}
+        return [_localized(v, item, lang) for v in value]
+    if rules.get("type") == "dict" and "schema" in rules and isinstance(value, dict):
+        return {k: _localized(v, rules["schema"].get(k, {}), lang) for k, v in value.items()}
+    return value
+
+
+def document_fields(data: dict, document: str, lang: str) -> dict:
+    """What a document shows of the fields declared for it, in one language.
+
+    ``{"sponsors": {"funding": "…"}}``: nested as in the protocol, each value
+    localized (patient and staff texts, in records and lists too). Only the
+    declared fields enter, so a document's cache key changes with them alone.
+    """
+    out: dict = {}
+    for f in shown_in(document):
+        value = data
+        for key in f.path:
+            value = value.get(key) if isinstance(value, dict) else None
+        target = out
+        for key in f.path[:-1]:
+            target = target.setdefault(key, {})
+        target[f.path[-1]] = _localized(value, f.rules, lang)
+    return out
+
+
+def document_labels(document: str, lang: str) -> dict:
+    """The headings of the fields a document shows (``label=`` in schema.py), nested likewise."""
+    out: dict = {}
+    for f in shown_in(document):
+        target = out
+        for key in f.path[:-1]:
+            target = target.setdefault(key, {})
+        target[f.path[-1]] = ((f.rules.get("meta") or {}).get("label") or {}).get(lang, "")
+    return out
+
+
 def limits() -> dict[tuple, Field]:
     """Fields with a PRS character limit, by path; a list of texts has one limit per item."""
     return {f.path + (("*",) if f.rules.get("type") == "list" else ()): f

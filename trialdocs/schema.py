@@ -21,6 +21,10 @@ Cerberus ignores while checking,
             (the rule itself lives in rules.py or the consent regimes);
 - ``element`` the consent element a field serves, where documents/consent.py's
             table of elements does not name the field itself;
+- ``show``  the documents that show the field as it is (``("consent", "site_manual")``):
+            their templates find it, localized, under ``fields`` (``fields.sponsors.funding``),
+            with no code of the document's own;
+- ``label`` its heading in those documents, one per language (``{"en": …, "fr": …}``);
 - ``kind``  the name of a shared record (Address, Contact) where one is used;
 - ``markdown`` whether the text is Markdown (``md``, ``loc_md``, ``staff(markdown=True)``).
 
@@ -51,7 +55,7 @@ AGE_RE = r"^\d+ (%s)s?$" % "|".join(u[:-1] for u in codes.AGE_UNITS)
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-ABOUT = ("doc", "ex", "ct", "prs", "when", "kind", "element")
+ABOUT = ("doc", "ex", "ct", "prs", "when", "kind", "element", "show", "label")
 
 
 def _about(rule, kw, markdown=False):

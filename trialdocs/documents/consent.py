@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import codes
+from .. import catalogue, codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import format_address, localized, lookup
@@ -387,6 +387,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
                                             ("results_return", "results_return"), ("wgs", "wgs"))
                         if consent.get(k) and US_CR in declared],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
+        # fields the catalogue declares shown in the consent (show=), and their headings
+        "fields": catalogue.document_fields(model, "consent", lang),
+        "labels": catalogue.document_labels("consent", lang),
     }
 
 

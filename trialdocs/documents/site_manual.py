@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+from .. import catalogue
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
@@ -538,6 +539,9 @@ def context(model: dict, lang: str) -> dict:
             "sponsor": sponsors["lead"]["name"],
             "coordinator": coordinator["name"] if coordinator else "",
         },
+        # fields the catalogue declares shown in the manual (show=), and their headings
+        "fields": catalogue.document_fields(model, "site_manual", lang),
+        "labels": catalogue.document_labels("site_manual", lang),
         "amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
                         "summary": localized(a.get("summary"), lang)}
                        for a in protocol.get("amendments") or []],

@@ -51,8 +51,9 @@ def _short_api(f: Field, parent: tuple) -> str:
     above = catalogue.by_path().get(parent)
     keys = f.ctgov
     if above is not None and above.ctgov and keys[:len(above.ctgov)] == above.ctgov:
-        keys = tuple(k for k in keys[len(above.ctgov):] if k != "*") or keys
-    return "`" + ".".join(keys).replace(".*", "[]") + "`"
+        keys = keys[len(above.ctgov):] or keys
+        keys = keys[1:] if keys[0] == "*" else keys
+    return "`" + _display(keys) + "`"
 
 
 def _req(f: Field) -> str:
@@ -75,7 +76,27 @@ def _consent_elements() -> dict:
     return out
 
 
-def _rows(parent: tuple, names: list[str] | None, flat: bool, taken: set) -> list[Field]:
+# Lists whose items are documented by a sibling's table ("the same fields as …").
+SAME_AS = {("outcomes", "secondary"): ("outcomes", "primary"),
+           ("outcomes", "other"): ("outcomes", "primary"),
+           ("eligibility", "exclusion"): ("eligibility", "inclusion")}
+# Records used in several places, documented once (docs section 5.1).
+SHARED_KINDS = {"Address", "Contact", "Date with type"}
+
+
+def _inline(f: Field, tabled: set) -> list[Field]:
+    """A record's fields, when the docs give it no table of its own: ``interests[].name``."""
+    shared = (f.rules.get("meta") or {}).get("kind") in SHARED_KINDS
+    if not (f.is_record or f.is_record_list) or f.path in tabled or f.path in SAME_AS or shared:
+        return []
+    out = []
+    for child in catalogue.children(f.path):
+        out.append(child)
+        out.extend(_inline(child, tabled))
+    return out
+
+
+def _rows(parent: tuple, names: list[str] | None, flat: bool, taken: set, tabled: set) -> list[Field]:
     rows = []
     for f in catalogue.children(parent):
         if names is not None and f.name not in names:
@@ -86,15 +107,24 @@ def _rows(parent: tuple, names: list[str] | None, flat: bool, taken: set) -> lis
             rows.extend(catalogue.children(f.path))
         else:
             rows.append(f)
+            rows.extend(_inline(f, tabled))
     return rows
 
 
-def fields_table(spec: list[str], taken: set) -> str:
-    """A Markdown table of the fields of one record: ``PATH [flat | name …]``."""
+def fields_table(spec: list[str], taken: set, tabled: set = frozenset(), seen: set | None = None) -> str:
+    """A Markdown table of the fields of one record: ``PATH [flat | name …]``.
+
+    A record or list of records among them with no table of its own has its
+    fields listed after it, dotted, so a new field needs no hand edit here.
+    """
     parent = _path(spec[0])
     flat = spec[1:] == ["flat"]
     names = spec[1:] if spec[1:] and not flat else None
-    rows = _rows(parent, names, flat, taken)
+    rows = _rows(parent, names, flat, taken, tabled)
+    if seen is not None:
+        seen.update(f.path for f in rows)
+        if flat:
+            seen.update(f.path for f in catalogue.children(parent) if f.is_record)
     if not rows:
         raise ValueError(f"docs table 'fields {' '.join(spec)}' names no field of the catalogue")
     registry = any(f.ctgov for f in rows) or any(
@@ -108,7 +138,8 @@ def fields_table(spec: list[str], taken: set) -> str:
         head.append("Element")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for f in rows:
-        name = ".".join(p for p in f.path[len(parent):] if p != "*")
+        relative = f.path[len(parent):]
+        name = _display(relative[1:] if relative[0] == "*" else relative)
         cells = [f"`{name}`", catalogue.kind(f), _req(f), _cell(f.doc)]
         if registry:
             cells.append(_short_api(f, parent))
@@ -143,18 +174,23 @@ def _display(path: tuple) -> str:
     return ".".join(path).replace(".*", "[]")
 
 
-def format_doc(document: str) -> str:
-    """docs/protocol-format.md with every generated table rewritten."""
+def format_doc(document: str, seen: set | None = None) -> str:
+    """docs/protocol-format.md with every generated table rewritten; ``seen`` collects the rows."""
     specs = [m.group("spec").split() for m in MARKED.finditer(document)]
     named: dict = {}
+    tabled = set()
     for spec in specs:
-        if spec[0] == "fields" and len(spec) > 2 and spec[2] != "flat":
-            named.setdefault(spec[1], set()).update(spec[2:])
+        if spec[0] == "fields":
+            tabled.add(_path(spec[1]))
+            if len(spec) > 2 and spec[2] != "flat":
+                named.setdefault(spec[1], set()).update(spec[2:])
+            if spec[2:] == ["flat"]:
+                tabled.update(f.path for f in catalogue.children(_path(spec[1])) if f.is_record)
 
     def table(match):
         spec = match.group("spec").split()
         if spec[0] == "fields":
-            body = fields_table(spec[1:], named.get(spec[1], set()))
+            body = fields_table(spec[1:], named.get(spec[1], set()), tabled, seen)
         elif spec[0] == "blocks":
             body = blocks_table(document)
         elif spec[0] == "limits":

@@ -265,8 +265,26 @@ SCHEMA = {
     }, True, doc='Recruitment status and key dates (ClinicalTrials.gov statusModule)', ct='statusModule'),
     "sponsors": record({
         "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='The lead sponsor; its name is printed on consent documents as the sponsor', ct='leadSponsor'),
-        "collaborators": items(record({"name": text(True, doc="The collaborator's name", ct='name', prs=U(160, 'Collaborator'), ex='Iltoo Pharma'),
-                                       "class": code(codes.AGENCY_CLASS, doc="The collaborator's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='INDUSTRY')}), doc='Same fields as `lead`', ct='collaborators'),
+        "collaborators": items(record({
+            "name": text(True, doc="The collaborator's name", ct='name', prs=U(160, 'Collaborator'), ex='Iltoo Pharma'),
+            "class": code(codes.AGENCY_CLASS, doc="The collaborator's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='INDUSTRY'),
+            "provides": loc(doc="What it gives the study (money, the product, equipment, services), in lay words; "
+                                "printed after its name", ex={"en": "provides the study drug free of charge"}),
+        }), doc="Other organisations that support the study: funders, companies that provide the product or money, "
+                "partners in its design or conduct. ClinicalTrials.gov lists them as collaborators",
+            ct='collaborators', show=("consent", "site_manual"),
+            label={"en": "Who supports the study", "fr": "Qui soutient l'étude"}),
+        "funding": loc_md(doc="Who organises and funds the research, in lay words", show=("consent", "site_manual"),
+                          ex={"en": "The study is organised and paid for by its sponsor."},
+                          label={"en": "Who organises and funds this research",
+                                 "fr": "Qui organise et finance cette recherche"}),
+        "interests": items(record({
+            "name": staff(True, doc="Who declares: an investigator, or a group (\"the investigators\")",
+                          ex={"en": "The investigators", "fr": "Les investigateurs"}),
+            "declared": loc(True, doc="The interests declared (fees, grants, shares, links with a company of the study), or that there are none",
+                            ex={"en": "No interest declared in connection with this study."}),
+        }), doc="The investigators' declared interests (conflicts of interest)", show=("consent", "site_manual"),
+            label={"en": "Declared interests", "fr": "Liens d'intérêts déclarés"}),
         "responsible_party": record({
             "type": code(codes.RESPONSIBLE_PARTY, True, doc='`SPONSOR`, `PRINCIPAL_INVESTIGATOR`, `SPONSOR_INVESTIGATOR`', ct='type', ex='SPONSOR'),
             "investigator": text(doc='Full name, when the type is an investigator', ct='investigatorFullName', ex='Moti Moskovitz'),

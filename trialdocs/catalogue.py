@@ -155,9 +155,27 @@ def _kind(rules: dict, markdown: bool = False) -> str:
             r"^NCT\d{8}$": "NCT number"}.get(regex, "Markdown" if markdown else "text")
 
 
-def shown_in(document: str) -> list[Field]:
-    """The fields a document shows as they are (``show=`` in schema.py)."""
-    return [f for f in fields() if document in ((f.rules.get("meta") or {}).get("show") or ())]
+def _each(rules_by_name: dict, prefix: tuple = ()):
+    """(path, rules) of every field, parents first: a light walk, no Field built.
+
+    ``check`` reads the limits and the shown fields through it; building every
+    Field (about 4 ms) is left to what generates files.
+    """
+    for name, rules in rules_by_name.items():
+        path = prefix + (name,)
+        yield path, rules
+        if rules.get("type") == "dict" and "schema" in rules:
+            yield from _each(rules["schema"], path)
+        item = rules.get("schema") if rules.get("type") == "list" else None
+        if isinstance(item, dict) and item.get("type") == "dict" and "schema" in item:
+            yield from _each(item["schema"], path + ("*",))
+
+
+@lru_cache(maxsize=None)
+def shown_in(document: str) -> tuple:
+    """(path, rules) of the fields a document shows as they are (``show=`` in schema.py)."""
+    return tuple((path, rules) for path, rules in _each(schema.SCHEMA)
+                 if document in ((rules.get("meta") or {}).get("show") or ()))
 
 
 def _localized(value, rules: dict, lang: str):
@@ -181,32 +199,40 @@ def document_fields(data: dict, document: str, lang: str) -> dict:
     declared fields enter, so a document's cache key changes with them alone.
     """
     out: dict = {}
-    for f in shown_in(document):
+    for path, rules in shown_in(document):
         value = data
-        for key in f.path:
+        for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         target = out
-        for key in f.path[:-1]:
+        for key in path[:-1]:
             target = target.setdefault(key, {})
-        target[f.path[-1]] = _localized(value, f.rules, lang)
+        target[path[-1]] = _localized(value, rules, lang)
     return out
 
 
 def document_labels(document: str, lang: str) -> dict:
     """The headings of the fields a document shows (``label=`` in schema.py), nested likewise."""
     out: dict = {}
-    for f in shown_in(document):
+    for path, rules in shown_in(document):
         target = out
-        for key in f.path[:-1]:
+        for key in path[:-1]:
             target = target.setdefault(key, {})
-        target[f.path[-1]] = ((f.rules.get("meta") or {}).get("label") or {}).get(lang, "")
+        target[path[-1]] = ((rules.get("meta") or {}).get("label") or {}).get(lang, "")
     return out
 
 
-def limits() -> dict[tuple, Field]:
-    """Fields with a PRS character limit, by path; a list of texts has one limit per item."""
-    return {f.path + (("*",) if f.rules.get("type") == "list" else ()): f
-            for f in fields() if f.limit}
+def limits() -> dict[tuple, dict]:
+    """PRS labels and limits by path; a list of texts has one limit per item.
+
+    Read straight from the rules' meta (``_each``): the registry checker
+    needs this table on every ``check``.
+    """
+    out: dict = {}
+    for path, rules in _each(schema.SCHEMA):
+        prs = (rules.get("meta") or {}).get("prs")
+        if prs:
+            out[path + (("*",) if rules.get("type") == "list" else ())] = prs
+    return out
 
 
 def ctgov_fields() -> list[Field]:

@@ -164,9 +164,9 @@ def blocks_table(document: str) -> str:
 
 def limits_table() -> str:
     lines = ["| Field | PRS label | Limit | Over it |", "|---|---|---|---|"]
-    for path, f in catalogue.limits().items():
-        lines.append(f"| `{_display(path)}` | {f.prs_label} | {f.limit:,} | "
-                     f"{'error' if f.confirmed else 'warning'} |")
+    for path, prs in catalogue.limits().items():
+        lines.append(f"| `{_display(path)}` | {prs['label']} | {prs['limit']:,} | "
+                     f"{'error' if prs['confirmed'] else 'warning'} |")
     return "\n".join(lines) + "\n"
 
 

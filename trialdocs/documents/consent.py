@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import catalogue, codes
+from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import format_address, localized, lookup
@@ -388,8 +388,8 @@ def context(model: dict, site: dict, lang: str) -> dict:
                         if consent.get(k) and US_CR in declared],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
         # fields the catalogue declares shown in the consent (show=), and their headings
-        "fields": catalogue.document_fields(model, "consent", lang),
-        "labels": catalogue.document_labels("consent", lang),
+        "fields": _catalogue().document_fields(model, "consent", lang),
+        "labels": _catalogue().document_labels("consent", lang),
     }
 
 
@@ -466,3 +466,9 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
         evidence[element.id] = [f for f in found if f]
     return evidence
 
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 
-from .. import catalogue
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
@@ -540,8 +539,8 @@ def context(model: dict, lang: str) -> dict:
             "coordinator": coordinator["name"] if coordinator else "",
         },
         # fields the catalogue declares shown in the manual (show=), and their headings
-        "fields": catalogue.document_fields(model, "site_manual", lang),
-        "labels": catalogue.document_labels("site_manual", lang),
+        "fields": _catalogue().document_fields(model, "site_manual", lang),
+        "labels": _catalogue().document_labels("site_manual", lang),
         "amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
                         "summary": localized(a.get("summary"), lang)}
                        for a in protocol.get("amendments") or []],
@@ -602,3 +601,10 @@ def targets(model: dict) -> list[Target]:
             out.append(Target(f"site-manual.{lang}.{ext}", "site_manual", renderer, data,
                               templates, None, lang))
     return out
+
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

@@ -30,8 +30,8 @@ class Limit:
     label: str          # the PRS form label, for messages
 
 
-LIMITS: dict[tuple, Limit] = {path: Limit(f.limit, f.confirmed, f.prs_label)
-                              for path, f in catalogue.limits().items()}
+LIMITS: dict[tuple, Limit] = {path: Limit(prs["limit"], prs["confirmed"], prs["label"])
+                              for path, prs in catalogue.limits().items()}
 # The criteria limit applies to the criteria text as sent, which
 # criteria_markdown or the inclusion and exclusion lists make (checker.py
 # counts it once, on that text).

@@ -175,3 +175,33 @@ def test_the_pre_commit_hook_runs_check_on_protocol_files():
     assert hook["entry"] == "trialdocs check" and hook["pass_filenames"] is False
     assert re.search(hook["files"], "protocol/nct03970954/trial.yaml")
     assert not re.search(hook["files"], "templates/i18n/en.yaml")
+
+
+def test_the_schema_keeps_to_keywords_draft_07_also_has():
+    """Editors' YAML support (yaml-language-server) fully knows draft-07 only: same verdicts there."""
+    draft7 = jsonschema.Draft7Validator(json_schema.merged(json_schema.build()))
+    differ = []
+    for folder in [EXAMPLE] + _folders():
+        data, problems = _loaded(folder)
+        if not problems and draft7.is_valid(data) != VALIDATOR.is_valid(data):
+            differ.append(folder.name)
+    assert differ == []
+    used = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            used.update(node)
+            for key, value in node.items():
+                if key in ("properties", "x-trialdocs-required-blocks"):
+                    for child in (value.values() if isinstance(value, dict) else []):
+                        walk(child)
+                elif key != "examples":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json_schema.build())
+    newer = {"$defs", "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
+             "dependentSchemas", "$dynamicRef", "$anchor"}
+    assert used & newer == set()

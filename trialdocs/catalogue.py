@@ -5,8 +5,8 @@ description, example, ClinicalTrials.gov key, PRS label and limit). This module
 walks that declaration in order and gives each field its full path, its full
 ClinicalTrials.gov key and what a reader needs to know about it, so that what
 is generated from the catalogue (docs tables, JSON Schema, registry mapping,
-PRS limits) reads plain attributes, not Cerberus rules. ``check`` never
-imports it.
+PRS limits) reads plain attributes, not Cerberus rules. ``check`` uses only
+the light walks at the end (the PRS limits, the fields a document shows).
 
 Paths are tuples of keys with ``"*"`` for "every item of a list":
 ``("arms", "*", "label")``. ClinicalTrials.gov keys are the same, under
@@ -45,11 +45,6 @@ class Field:
     @property
     def required(self) -> bool:
         return bool(self.rules.get("required"))
-
-    @property
-    def localized(self) -> str | None:
-        """'patient' (one text per language), 'staff' (one text, or one per language) or None."""
-        return self.rules.get("localized")
 
     @property
     def item(self) -> dict | None:

@@ -90,13 +90,9 @@ def _rules_to_json(rules: dict, markdown: bool = False) -> dict:
             out["minimum"] = rules["min"]
     if "ex" in meta:
         out["examples"] = [meta["ex"]]
-    if meta.get("ct") or meta.get("prs"):
-        notes = []
-        if meta.get("prs"):
-            prs = meta["prs"]
-            notes.append(f"PRS: {prs['label']}, at most {prs['limit']:,} characters")
-        if notes and "description" in out:
-            out["description"] += ". " + "; ".join(notes)
+    prs = meta.get("prs")
+    if prs and "description" in out:
+        out["description"] += f". PRS: {prs['label']}, at most {prs['limit']:,} characters"
     return out
 
 
@@ -105,8 +101,8 @@ def build() -> dict:
     root = _rules_to_json({"type": "dict", "schema": schema.SCHEMA})
     # Each file of a protocol folder holds some of the top-level blocks, so an
     # editor checking one file must not ask for the blocks kept in the others.
-    # The merged protocol needs them: ``required_blocks`` lists them, and
-    # tests check merged protocols against the schema with them required.
+    # The merged protocol needs them: x-trialdocs-required-blocks lists them,
+    # and ``merged`` makes them required (tests check whole protocols with it).
     required = root.pop("required", [])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

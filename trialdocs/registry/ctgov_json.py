@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import lru_cache
 
 from . import mapping, markup
 
@@ -170,6 +171,7 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
     real records: ``locations_nested``) are removed too, with their reason.
     """
     section = copy.deepcopy(section)
+    known = known_keys()
     removed = []
     status = section.get("statusModule")
     if isinstance(status, dict):
@@ -180,7 +182,7 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
                             f"lastKnownStatus {status['lastKnownStatus']}"))
             status["overallStatus"] = status["lastKnownStatus"]
         for key in list(status):
-            if key not in STATUS_SUBMITTED:
+            if key not in status_submitted():
                 removed.append((f"statusModule.{key}", "a date or status kept by ClinicalTrials.gov"))
                 del status[key]
     module = section.get("referencesModule")
@@ -197,9 +199,9 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
             for key in list(value):
                 here = path + (key,)
                 reason = DERIVED.get(_generic(here))
-                if reason is None and len(here) == 1 and key not in KNOWN_KEYS:
+                if reason is None and len(here) == 1 and key not in known:
                     reason = "not a field of the API's protocol section (an unknown module)"
-                if reason is None and len(here) == 2 and key not in KNOWN_KEYS.get(here[0], {key}):
+                if reason is None and len(here) == 2 and key not in known.get(here[0], {key}):
                     reason = "not a field of the API's protocol section"
                 if reason is not None:
                     removed.append((".".join(map(str, here)), reason))
@@ -223,7 +225,8 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
     return section, unique
 
 
-def _known_keys() -> dict:
+@lru_cache(maxsize=1)
+def known_keys() -> dict:
     """Module -> its keys: what the catalogue maps, and what ClinicalTrials.gov derives."""
     known: dict = {}
     for f in mapping.catalogue.ctgov_fields():
@@ -235,7 +238,8 @@ def _known_keys() -> dict:
     return known
 
 
-KNOWN_KEYS = _known_keys()
-# The status keys a sponsor submits (the rest are dates and statuses kept by ClinicalTrials.gov).
-STATUS_SUBMITTED = sorted({f.ctgov[1] for f in mapping.catalogue.ctgov_fields()
-                           if f.ctgov[0] == "statusModule" and len(f.ctgov) > 1})
+@lru_cache(maxsize=1)
+def status_submitted() -> frozenset:
+    """The status keys a sponsor submits (the rest are dates and statuses kept by ClinicalTrials.gov)."""
+    return frozenset(f.ctgov[1] for f in mapping.catalogue.ctgov_fields()
+                     if f.ctgov[0] == "statusModule" and len(f.ctgov) > 1)

@@ -221,25 +221,25 @@ class _Converter:
             if not isinstance(value, dict):
                 self.out.dropped.append((name, f"expected a module (a mapping), found {type(value).__name__}"))
         data = self.out.data
-        ident = self.identification(_dict(s.get("identificationModule")))
-        status = self.status(_dict(s.get("statusModule")))
-        data["protocol"] = self.protocol(ident, _dict(s.get("statusModule")))
+        ident = self.identification(_dict(s.get(mapping.module("identification"))))
+        status = self.status(_dict(s.get(mapping.module("status"))))
+        data["protocol"] = self.protocol(ident, _dict(s.get(mapping.module("status"))))
         data["identification"] = ident
         data["status"] = status
-        data["sponsors"] = self.sponsors(_dict(s.get("sponsorCollaboratorsModule")))
-        put(data, "oversight", self.oversight(_dict(s.get("oversightModule"))))
-        data["description"] = self.description(_dict(s.get("descriptionModule")))
-        data["conditions"] = self.conditions(_dict(s.get("conditionsModule")))
-        data["design"] = self.design(_dict(s.get("designModule")))
-        arms, interventions = self.arms(_dict(s.get("armsInterventionsModule")))
+        data["sponsors"] = self.sponsors(_dict(s.get(mapping.module("sponsors"))))
+        put(data, "oversight", self.oversight(_dict(s.get(mapping.module("oversight")))))
+        data["description"] = self.description(_dict(s.get(mapping.module("description"))))
+        data["conditions"] = self.conditions(_dict(s.get(mapping.module("conditions"))))
+        data["design"] = self.design(_dict(s.get(mapping.module("design"))))
+        arms, interventions = self.arms(_dict(s.get(mapping.module("arms"))))
         put(data, "arms", arms)
         put(data, "interventions", interventions)
         self.allocation_fill(data)
-        put(data, "outcomes", self.outcomes(_dict(s.get("outcomesModule"))))
-        data["eligibility"] = self.eligibility(_dict(s.get("eligibilityModule")))
-        self.contacts(_dict(s.get("contactsLocationsModule")))
-        self.references(_dict(s.get("referencesModule")))
-        put(data, "ipd_sharing", self.ipd(_dict(s.get("ipdSharingStatementModule"))))
+        put(data, "outcomes", self.outcomes(_dict(s.get(mapping.module("outcomes")))))
+        data["eligibility"] = self.eligibility(_dict(s.get(mapping.module("eligibility"))))
+        self.contacts(_dict(s.get(mapping.module("sites"))))
+        self.references(_dict(s.get(mapping.module("references"))))
+        put(data, "ipd_sharing", self.ipd(_dict(s.get(mapping.module("ipd_sharing")))))
         _, removed = ctgov_json.submitted_part(s)
         for path, reason in removed:
             target = self.out.dropped if reason.startswith("not a field") else self.out.derived
@@ -296,8 +296,8 @@ class _Converter:
         put(out, "brief_title", self.text(m.get("briefTitle"), "identificationModule.briefTitle")
             or self.lack("identification.brief_title", "the brief title",
                          self.text(m.get("officialTitle"), "officialTitle") or "Untitled study"))
-        put(out, "official_title", self.text(m.get("officialTitle"), "identificationModule.officialTitle"))
-        put(out, "acronym", self.text(m.get("acronym"), "identificationModule.acronym"))
+        for key in ("official_title", "acronym"):
+            put(out, key, self.field(mapping.catalogue.by_path()[("identification", key)]))
         return out
 
     def date_struct(self, value, path, key, overall):

@@ -205,3 +205,15 @@ def test_the_schema_keeps_to_keywords_draft_07_also_has():
     newer = {"$defs", "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
              "dependentSchemas", "$dynamicRef", "$anchor"}
     assert used & newer == set()
+
+
+def test_the_registry_mapping_is_one_to_one_so_it_reads_both_ways():
+    from trialdocs.registry import mapping
+
+    keys = [f.ctgov for f in mapping.simple_fields()]
+    assert len(keys) == len(set(keys))
+    assert len(keys) > 80
+    # every Markdown field of ClinicalTrials.gov (API markup) is Markdown in the catalogue
+    markdown = {".".join(f.ctgov) for f in catalogue.ctgov_fields() if f.markdown}
+    assert {"referencesModule.seeAlsoLinks.*.label", "referencesModule.availIpds.*.comment",
+            "statusModule.whyStopped", "eligibilityModule.eligibilityCriteria"} <= markdown

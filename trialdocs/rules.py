@@ -29,6 +29,7 @@ DOCUMENT_NEEDS = {
     "consent": ["consent", "regulatory", "sites", "people"],
     "site_manual": ["site_manual", "schedule", "safety", "sites", "people", "objectives"],
     "registry": [],
+    "usdm": [],
 }
 
 

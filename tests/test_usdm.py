@@ -26,7 +26,7 @@ from trialdocs.load import load_protocol_file_plain
 from trialdocs.model import build_model
 from trialdocs.registry import cdisc
 from trialdocs.registry.importer import import_record
-from trialdocs.registry.usdm import ANCHOR_CODE, integrity_problems
+from trialdocs.registry.usdm import ANCHOR_CODE, integrity_problems, wrapper
 
 USDM = SHARED / "reference" / "usdm"
 MINIMAL = ROOT / "tests" / "fixtures" / "valid-minimal"
@@ -103,14 +103,22 @@ NAMES = ["example", "minimal", "imported"]
 # -- validity -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def validator():
+def schema_if_present():
+    """The validator where the schema is beside the repository, else None (integrity still runs)."""
     if not (USDM / "USDM_API.json").exists():
-        pytest.skip(f"needs {USDM / 'USDM_API.json'} (the USDM v4.0.0 API schema, reference "
-                    "material beside the repository; present in CI, absent in a user's clone)")
+        return None
     import jsonschema
     api = json.loads((USDM / "USDM_API.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(
         {"$ref": "#/components/schemas/Wrapper-Input", "components": api["components"]})
+
+
+@pytest.fixture(scope="module")
+def validator(schema_if_present):
+    if schema_if_present is None:
+        pytest.skip(f"needs {USDM / 'USDM_API.json'} (the USDM v4.0.0 API schema, reference "
+                    "material beside the repository; present in CI, absent in a user's clone)")
+    return schema_if_present
 
 
 def _errors(validator, document):
@@ -282,3 +290,57 @@ def test_every_cdisc_code_in_the_table_is_in_cdiscs_example():
         elif isinstance(table, tuple) and len(table) == 2 and str(table[0]).startswith("C"):
             ours.add(table)
     assert ours and ours - used == set()
+
+
+# -- designs the worked examples do not have ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_model():
+    checked = check_protocol(EXAMPLE)
+    return build_model(checked.source.data, EXAMPLE.name)
+
+
+def _variant(model, change):
+    import copy
+
+    variant = copy.deepcopy(model)
+    change(variant)
+    return wrapper(variant)
+
+
+def test_without_a_visit_on_day_1_the_reference_point_is_the_anchor(example_model,
+                                                                   schema_if_present):
+    def no_day_1(model):
+        visit = next(v for v in model["schedule"]["visits"] if v["id"] == "C1D1")
+        visit["day"], visit["window"] = 2, [-1, 1]
+        del model["schedule"]["visits"][0]["day_range"]    # a visit with no day: no timing
+
+    document = _variant(example_model, no_day_1)
+    assert integrity_problems(document) == []
+    assert schema_if_present is None or _errors(schema_if_present, document) == []
+    design = _design(document)
+    (timeline,) = design["scheduleTimelines"]
+    (anchor,) = [t for t in timeline["timings"] if t["type"]["code"] == ANCHOR_CODE]
+    instance = next(i for i in timeline["instances"]
+                    if i["id"] == anchor["relativeFromScheduledInstanceId"])
+    assert instance["encounterId"] is None and instance["label"].startswith("Day 1 of course 1")
+    assert [i["name"] for i in timeline["instances"]][:3] == ["V0", "DAY_1", "C1D1"]
+    assert len(timeline["timings"]) == len(design["encounters"])  # the anchor's, and 9 of 10 visits
+    assert design["encounters"][0]["scheduledAtId"] is None
+
+
+def test_an_observational_study_has_an_observational_design(example_model, schema_if_present):
+    def observational(model):
+        model["design"].update(study_type="OBSERVATIONAL", observational_model="COHORT",
+                               time_perspective="PROSPECTIVE")
+        for key in ("phases", "intervention_model", "masking", "allocation", "primary_purpose"):
+            model["design"].pop(key, None)
+
+    document = _variant(example_model, observational)
+    assert integrity_problems(document) == []
+    assert schema_if_present is None or _errors(schema_if_present, document) == []
+    design = _design(document)
+    assert design["instanceType"] == "ObservationalStudyDesign"
+    assert (design["model"]["code"], design["model"]["codeSystem"]) == ("COHORT", cdisc.CTGOV_SYSTEM)
+    assert design["timePerspective"]["decode"] == "Prospective"
+    assert design["studyType"] is None                 # no verified CDISC code for it

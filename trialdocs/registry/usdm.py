@@ -32,6 +32,7 @@ USDM_VERSION = "4.0.0"
 STUDY_NAMESPACE = uuid.UUID("5b0b7f3e-3c5e-4f55-9d0e-747269616c64")
 ANCHOR_CODE = cdisc.TIMING_TYPE["fixed"][0]
 NOT_GIVEN = ("NOT_GIVEN", "Not given in the protocol")
+NOT_INVESTIGATIONAL = ("NOT_INVESTIGATIONAL", "Not investigational")
 
 
 class _Ids:
@@ -79,6 +80,14 @@ class _Builder:
                              cdisc.CTGOV_VERSION)
         return self.code((value, value.replace("_", " ").capitalize()), cdisc.TRIALDOCS_SYSTEM,
                          cdisc.TRIALDOCS_VERSION)
+
+    def role_code(self, investigational) -> dict:
+        """Experimental Intervention for an investigational product; else trialdocs' own code."""
+        if investigational is True:
+            return self.code(cdisc.INTERVENTION_ROLE[True])
+        if investigational is False:
+            return self.code(NOT_INVESTIGATIONAL, cdisc.TRIALDOCS_SYSTEM, cdisc.TRIALDOCS_VERSION)
+        return self.code(NOT_GIVEN, cdisc.TRIALDOCS_SYSTEM, cdisc.TRIALDOCS_VERSION)
 
     def quantity(self, value, unit=None) -> dict:
         return {"id": self.id("Quantity"), "extensionAttributes": [], "value": value,
@@ -286,13 +295,11 @@ class _Builder:
         for item in self.m.get("interventions") or []:
             intervention_id = self.id("StudyIntervention")
             self.intervention_ids[item.get("id")] = intervention_id
-            role = item.get("investigational")
             out.append({
                 "id": intervention_id, "extensionAttributes": [],
                 "name": item.get("id") or item.get("name"), "label": item.get("name"),
                 "description": self.text(item.get("description")) or None,
-                "role": self.code(cdisc.INTERVENTION_ROLE[role]) if role in cdisc.INTERVENTION_ROLE
-                else self.code(NOT_GIVEN, cdisc.TRIALDOCS_SYSTEM, cdisc.TRIALDOCS_VERSION),
+                "role": self.role_code(item.get("investigational")),
                 "type": self.required_code(cdisc.INTERVENTION_TYPE, item.get("type"),
                                            codes.INTERVENTION_TYPE),
                 "minimumResponseDuration": None, "codes": [], "administrations": [],

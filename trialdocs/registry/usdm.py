@@ -24,7 +24,7 @@ import json
 import uuid
 
 from .. import __version__, codes
-from ..model import localized
+from ..model import format_address
 from . import cdisc
 
 USDM_VERSION = "4.0.0"
@@ -221,7 +221,6 @@ class _Builder:
                 "managedSites": list(sites), "instanceType": "Organization"}
 
     def address(self, address: dict) -> dict:
-        from ..model import format_address
         return {"id": self.id("Address"), "extensionAttributes": [],
                 "text": format_address(address),
                 "lines": [address["street"]] if address.get("street") else [],
@@ -405,7 +404,6 @@ class _Builder:
                 "dataOriginDescription": "Data collected in this study",
                 "dataOriginType": self.code(cdisc.DATA_ORIGIN_IN_STUDY),
                 "populationIds": [], "notes": [], "instanceType": "StudyArm",
-                "_interventions": arm.get("interventions") or [],
             })
         return out
 
@@ -413,7 +411,6 @@ class _Builder:
         """One cell per arm and epoch, each with one element naming both."""
         elements, cells = [], []
         for arm in arms:
-            arm.pop("_interventions")
             for epoch in epochs:
                 element_id = self.id("StudyElement")
                 elements.append({"id": element_id, "extensionAttributes": [],

@@ -47,7 +47,7 @@ def planning(folder: Path, runs: int = 20) -> tuple[float, float]:
     """Median seconds to build the Wrapper and check it, and to render it, in a warm process."""
     from trialdocs.check import check_protocol
     from trialdocs.model import build_model
-    from trialdocs.registry import usdm
+    from trialdocs.registry import usdm, usdm_check
 
     checked = check_protocol(folder)
     model = build_model(checked.source.data, folder.name)
@@ -55,7 +55,7 @@ def planning(folder: Path, runs: int = 20) -> tuple[float, float]:
     for _ in range(runs):
         started = time.perf_counter()
         document = usdm.wrapper(model)
-        assert usdm.integrity_problems(document) == []
+        assert usdm_check.integrity_problems(document) == []
         plan.append(time.perf_counter() - started)
         started = time.perf_counter()
         usdm.render(document)

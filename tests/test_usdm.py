@@ -26,7 +26,8 @@ from trialdocs.load import load_protocol_file_plain
 from trialdocs.model import build_model
 from trialdocs.registry import cdisc
 from trialdocs.registry.importer import import_record
-from trialdocs.registry.usdm import ANCHOR_CODE, integrity_problems, wrapper
+from trialdocs.registry.usdm import wrapper
+from trialdocs.registry.usdm_check import ANCHOR_CODE, integrity_problems
 
 USDM = SHARED / "reference" / "usdm"
 MINIMAL = ROOT / "tests" / "fixtures" / "valid-minimal"

@@ -11,12 +11,12 @@ the cache key changes exactly when the file would.
 from __future__ import annotations
 
 from ..targets import Target
-from ..registry import usdm
+from ..registry import usdm, usdm_check
 
 
 def targets(model: dict) -> list[Target]:
     document = usdm.wrapper(model)
-    problems = usdm.integrity_problems(document)
+    problems = usdm_check.integrity_problems(document)
     if problems:  # a defect of the exporter, not of the protocol
         raise RuntimeError("usdm.json would be inconsistent: " + "; ".join(problems[:5]))
     return [Target("usdm.json", "usdm", "trialdocs.registry.usdm:render", document)]

@@ -8,10 +8,8 @@ trialdocs.registry.cdisc, the one table of CDISC terms.
 
 Ids are ``<Class>_<n>``, numbered per class in the order the file is built,
 as in CDISC's own example: the same protocol gives the same ids, byte for
-byte. ``integrity_problems`` checks what the JSON Schema cannot: every id is
-unique, every reference by id resolves, every timeline has one anchor. The
-build runs it (a failure is an internal error, not a user's mistake) and the
-tests run it on every protocol they export.
+byte. The schedule (encounters, activities, timeline) is built in
+usdm_schedule; usdm_check checks what the JSON Schema cannot.
 
 Texts: USDM holds one string per attribute. A text the protocol gives per
 language is exported in English when the protocol has English (CDISC's
@@ -25,12 +23,11 @@ import uuid
 
 from .. import __version__, codes
 from ..model import format_address
-from . import cdisc
+from . import cdisc, usdm_schedule
 
 USDM_VERSION = "4.0.0"
 # Study.id is a UUID: derived from the sponsor's protocol number, so it is stable.
 STUDY_NAMESPACE = uuid.UUID("5b0b7f3e-3c5e-4f55-9d0e-747269616c64")
-ANCHOR_CODE = cdisc.TIMING_TYPE["fixed"][0]
 NOT_GIVEN = ("NOT_GIVEN", "Not given in the protocol")
 NOT_INVESTIGATIONAL = ("NOT_INVESTIGATIONAL", "Not investigational")
 
@@ -323,7 +320,7 @@ class _Builder:
                                  "identifier": name, "criterionItemId": item_id,
                                  "nextId": None, "previousId": None, "notes": [],
                                  "instanceType": "EligibilityCriterion"})
-        _chain(criteria)
+        usdm_schedule.chain(criteria)
         return items, criteria
 
     # -- the design -------------------------------------------------------------
@@ -336,7 +333,7 @@ class _Builder:
         epochs = self.epochs()
         arms = self.arms()
         elements, cells = self.cells(arms, epochs)
-        encounters, activities, timelines = self.schedule(epochs)
+        encounters, activities, timelines = usdm_schedule.schedule(self)
         out = {
             "id": design_id, "extensionAttributes": [],
             "name": f"{ident.get('org_study_id') or 'STUDY'}_DESIGN",
@@ -390,7 +387,7 @@ class _Builder:
                                           cdisc.TRIALDOCS_VERSION),
                         "previousId": None, "nextId": None, "notes": [],
                         "instanceType": "StudyEpoch"})
-        _chain(out)
+        usdm_schedule.chain(out)
         return out
 
     def arms(self) -> list:
@@ -478,138 +475,6 @@ class _Builder:
         return {"id": self.id("Range"), "extensionAttributes": [], "minValue": low,
                 "maxValue": high, "isApproximate": False, "instanceType": "Range"}
 
-    # -- the schedule -----------------------------------------------------------
-    def schedule(self, epochs: list):
-        """Encounters (visits), activities (procedures) and the main timeline."""
-        schedule = self.m.get("schedule") or {}
-        visits = schedule.get("visits") or []
-        procedures = schedule.get("procedures") or []
-        if not visits:
-            return [], [], []
-        encounters = []
-        for visit in visits:
-            encounters.append({
-                "id": self.id("Encounter"), "extensionAttributes": [],
-                "name": visit.get("id"), "label": self.text(visit.get("name")),
-                "description": self.text(visit.get("repeat")) or None,
-                "type": self.code(cdisc.ENCOUNTER_VISIT),
-                "previousId": None, "nextId": None, "scheduledAtId": None,
-                "environmentalSettings": [], "contactModes": [],
-                "transitionStartRule": None, "transitionEndRule": None, "notes": [],
-                "instanceType": "Encounter"})
-        _chain(encounters)
-        activities, at_visit = [], {v.get("id"): [] for v in visits}
-        for procedure in procedures:
-            activity_id = self.id("Activity")
-            activities.append({
-                "id": activity_id, "extensionAttributes": [], "name": procedure.get("id"),
-                "label": self.text(procedure.get("name")), "description": None,
-                "previousId": None, "nextId": None, "childIds": [], "definedProcedures": [],
-                "biomedicalConceptIds": [], "bcCategoryIds": [], "bcSurrogateIds": [],
-                "timelineId": None, "notes": [], "instanceType": "Activity"})
-            for visit_id in procedure.get("visits") or []:
-                if visit_id in at_visit and activity_id not in at_visit[visit_id]:
-                    at_visit[visit_id].append(activity_id)
-        _chain(activities)
-        return encounters, activities, [self.timeline(visits, encounters, at_visit)]
-
-    def timeline(self, visits, encounters, at_visit) -> dict:
-        """One instance per visit, timed from the anchor: the visit on day 1, else the reference point."""
-        timeline_id = self.id("ScheduleTimeline")
-        exit_ = {"id": self.id("ScheduleTimelineExit"), "extensionAttributes": [],
-                 "instanceType": "ScheduleTimelineExit"}
-        visit_instances = [
-            self.instance(visit.get("id"), encounter["label"], at_visit[visit.get("id")],
-                          encounter["id"], self.epoch_ids.get(visit.get("epoch")))
-            for visit, encounter in zip(visits, encounters)]
-        instances = list(visit_instances)
-        anchor_at = next((i for i, v in enumerate(visits) if v.get("day") == 1), None)
-        if anchor_at is None:
-            reference = self.text((self.m.get("schedule") or {}).get("reference_point"))
-            anchor = self.instance("DAY_1", reference or "Day 1 (reference point)", [], None, None)
-            first_after = next((i for i, v in enumerate(visits) if _first_day(v) is not None
-                                and _first_day(v) >= 1), len(visits))
-            instances.insert(first_after, anchor)
-        else:
-            anchor = visit_instances[anchor_at]
-        timings = [self.timing("fixed", "P1D", "Day 1", anchor["id"], anchor["id"],
-                               "ANCHOR", None)]
-        for visit, encounter, instance in zip(visits, encounters, visit_instances):
-            if instance is anchor:
-                encounter["scheduledAtId"] = timings[0]["id"]
-                continue
-            timing = self.visit_timing(visit, instance["id"], anchor["id"])
-            if timing:
-                timings.append(timing)
-                encounter["scheduledAtId"] = timing["id"]
-        for before, after in zip(instances, instances[1:]):
-            before["defaultConditionId"] = after["id"]
-        instances[-1]["timelineExitId"] = exit_["id"]
-        return {"id": timeline_id, "extensionAttributes": [], "name": "MAIN_TIMELINE",
-                "label": "Schedule of activities", "description": None, "mainTimeline": True,
-                "entryCondition": "", "entryId": instances[0]["id"], "exits": [exit_],
-                "timings": timings, "instances": instances, "plannedDuration": None,
-                "instanceType": "ScheduleTimeline"}
-
-    def instance(self, name, label, activity_ids, encounter_id, epoch_id) -> dict:
-        return {"id": self.id("ScheduledActivityInstance"), "extensionAttributes": [],
-                "name": name, "label": label, "description": None, "defaultConditionId": None,
-                "epochId": epoch_id, "timelineId": None, "timelineExitId": None,
-                "activityIds": list(activity_ids), "encounterId": encounter_id,
-                "instanceType": "ScheduledActivityInstance"}
-
-    def visit_timing(self, visit, instance_id, anchor_id):
-        """A visit's day, or first day of its range, as an ISO 8601 duration from day 1.
-
-        Study days count from day 1 with no day 0: day -1 is one day before day 1.
-        A ``window`` becomes the timing's window; a ``day_range`` a window after its first day.
-        """
-        day = visit.get("day")
-        first = _first_day(visit)
-        if first is None:
-            return None
-        offset = first - 1 if first >= 1 else first
-        lower = upper = None
-        label = ""
-        if day is not None and visit.get("window"):
-            before, after = visit["window"]
-            lower, upper = f"P{-before}D", f"P{after}D"
-            label = f"{before:+d}..{after:+d} days"
-        elif day is None:
-            last = visit["day_range"][1]
-            lower, upper = "P0D", f"P{last - first}D"
-            label = f"day {first} to day {last}"
-        kind = "after" if offset >= 0 else "before"
-        return self.timing(kind, f"P{abs(offset)}D",
-                           f"Day {day}" if day is not None else f"Day {first} to {visit['day_range'][1]}",
-                           instance_id, anchor_id, visit.get("id"), (lower, upper, label))
-
-    def timing(self, kind, value, value_label, from_id, to_id, name, window) -> dict:
-        lower, upper, label = window or (None, None, "")
-        return {"id": self.id("Timing"), "extensionAttributes": [], "name": f"TIMING_{name}",
-                "label": None, "description": None, "type": self.code(cdisc.TIMING_TYPE[kind]),
-                "value": value, "valueLabel": value_label,
-                "relativeToFrom": self.code(cdisc.START_TO_START),
-                "relativeFromScheduledInstanceId": from_id,
-                "relativeToScheduledInstanceId": to_id,
-                "windowLower": lower, "windowUpper": upper, "windowLabel": label,
-                "instanceType": "Timing"}
-
-
-def _chain(items: list) -> None:
-    for before, after in zip(items, items[1:]):
-        before["nextId"] = after["id"]
-        after["previousId"] = before["id"]
-
-
-def _first_day(visit: dict):
-    if isinstance(visit.get("day"), int):
-        return visit["day"]
-    day_range = visit.get("day_range")
-    if isinstance(day_range, list) and len(day_range) == 2:
-        return day_range[0]
-    return None
-
 
 def _age(text):
     """'18 Years' -> (18, 'Years'); singular units ('1 Year') count as plural."""
@@ -633,50 +498,3 @@ def wrapper(model: dict) -> dict:
 def render(payload: dict) -> bytes:
     """Renderer of ``usdm.json``: the payload is the Wrapper itself."""
     return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-# -- what the JSON Schema cannot check ---------------------------------------------
-
-def _walk(value, path="$"):
-    if isinstance(value, dict):
-        yield path, value
-        for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, f"{path}[{i}]")
-
-
-def integrity_problems(document: dict) -> list[str]:
-    """Duplicate ids, references by id that resolve to nothing, timelines without one anchor.
-
-    A reference is any attribute named ``...Id`` (a string) or ``...Ids`` (a list
-    of strings), which is how the USDM API names every cross-reference.
-    """
-    problems, ids = [], {}
-    objects = list(_walk(document))
-    for path, obj in objects:
-        if isinstance(obj.get("id"), str) and "instanceType" in obj:
-            if obj["id"] in ids:
-                problems.append(f"{path}: id {obj['id']} is also used at {ids[obj['id']]}")
-            else:
-                ids[obj["id"]] = path
-    for path, obj in objects:
-        for key, value in obj.items():
-            if key.endswith("Id") and value is not None:
-                refs = [value]
-            elif key.endswith("Ids") and isinstance(value, list):
-                refs = value
-            else:
-                continue
-            for ref in refs:
-                if ref not in ids:
-                    problems.append(f"{path}.{key}: {ref} names no object in the file")
-    for path, obj in objects:
-        if obj.get("instanceType") == "ScheduleTimeline":
-            anchors = [t for t in obj.get("timings") or []
-                       if (t.get("type") or {}).get("code") == ANCHOR_CODE]
-            if len(anchors) != 1:
-                problems.append(f"{path}: {len(anchors)} anchors (Fixed Reference timings), "
-                                "not 1")
-    return problems

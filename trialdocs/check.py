@@ -64,6 +64,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     return checked
 
 
+DEFAULT_ROOT = Path("protocol")  # where protocols live when none is named
+
+
 def find_protocols(root: Path) -> list[Path]:
     """Every protocol folder under root: sub-folders holding YAML files, sorted."""
     root = Path(root)

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 import font_source_sans_pro
 
 from .render import TEMPLATES, html_context, render_template
-from .errors import TrialdocsError
+from .errors import RefusedResource
 
 FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
 ALLOWED_ROOTS = (TEMPLATES, FONT_DIR)
@@ -35,10 +35,6 @@ FONT_FACES = [("Regular", "normal", 400), ("It", "italic", 400),
               ("Semibold", "normal", 600), ("Bold", "normal", 700), ("BoldIt", "italic", 700)]
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-
-
-class RefusedResource(TrialdocsError):
-    pass
 
 
 @functools.lru_cache(maxsize=1)

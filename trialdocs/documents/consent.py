@@ -20,7 +20,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import format_address, localized, lookup
 from ..readability import empty, score
-from ..render import markdown, strings
+from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Target
 
@@ -413,6 +413,8 @@ def targets(model: dict) -> list[Target]:
 
 def _plain_text(markdown_text: str) -> str:
     """What a reader sees of a Markdown text: its words, without markup."""
+    from ..render import markdown  # only when building: check imports no renderer
+
     rendered = re.sub(r"<[^>]+>", " ", str(markdown(markdown_text)))
     return re.sub(r"\s+", " ", html.unescape(rendered)).strip()
 

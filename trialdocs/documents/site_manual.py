@@ -23,7 +23,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized
-from ..render import strings
+from ..i18n import strings
 from ..targets import Target
 
 CODE = "site_manual"

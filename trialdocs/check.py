@@ -53,6 +53,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
+    from .characters import check_characters
+
+    checked.diagnostics += check_characters(source)
     problems, trusted = validate(source)
     checked.diagnostics += problems
     checked.diagnostics += Rules(source, folder.name, today, trusted).run()

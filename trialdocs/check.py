@@ -54,8 +54,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     if has_errors(diagnostics) and not source.data:
         return checked
     from .characters import check_characters
+    from .fit import check_fit
 
-    checked.diagnostics += check_characters(source)
+    checked.diagnostics += check_characters(source) + check_fit(source)
     problems, trusted = validate(source)
     checked.diagnostics += problems
     checked.diagnostics += Rules(source, folder.name, today, trusted).run()

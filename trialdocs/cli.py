@@ -188,11 +188,12 @@ def show_build(result, options) -> None:
     if not result.failures:
         for note in result.notes:
             print(terminal_safe(note))
-        if options.verbose:
+        if options.verbose:  # slug/path, or path alone when one protocol was built
+            strip = len(result.protocols) == 1
             for path in result.removed:
-                print(f"  removed {path}")
+                print(f"  removed {path.partition('/')[2] if strip else path}")
             for path in result.built:
-                print(f"  built {path}")
+                print(f"  built {path.partition('/')[2] if strip else path}")
     text = (f"built {len(result.built)}, up to date {result.up_to_date}, "
             f"failed {len(result.failures)}")
     if result.removed:

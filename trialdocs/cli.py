@@ -149,7 +149,7 @@ def cmd_check(args) -> int:
         for result in results:
             for note in result.notes:
                 print(terminal_safe(note))
-        names = terminal_safe(", ".join(r.slug for r in results))
+        names = terminal_safe(", ".join(r.slug for r in results), one_line=True)
         print(f"checked {len(results)} protocol(s) ({names}) in "
               f"{time.perf_counter() - started:.2f} s: {errors} error(s), {warnings} warning(s)")
     return EXIT_PROBLEMS if errors else EXIT_OK

@@ -95,15 +95,21 @@ def sort_key(d: Diagnostic):
 # C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate
 # controls: printed raw they clear a terminal, set its title or reverse what follows.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def terminal_safe(text: str) -> str:
-    """Text with every control character written as an escape (``\\x1b``, ``\\u202e``)."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+def terminal_safe(text: str, one_line: bool = False) -> str:
+    """Text with every control character written as an escape (``\\x1b``, ``\\u202e``).
+
+    ``one_line`` escapes newlines too: a diagnostic is one line, whatever a
+    folder name or a key holds.
+    """
+    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def format_text(diagnostics) -> str:
-    return "\n".join(terminal_safe(d) for d in sorted(diagnostics, key=sort_key))
+    return "\n".join(terminal_safe(d, one_line=True) for d in sorted(diagnostics, key=sort_key))
 
 
 def to_json(value) -> str:

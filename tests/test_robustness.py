@@ -230,6 +230,27 @@ def test_write_failure_is_one_located_message_and_keeps_the_last_build(work, mon
     assert not [p for p in (work / "output").rglob("*.trialdocs-tmp")]
 
 
+@pytest.mark.parametrize("command", ["build", "clean"])
+def test_read_only_output_for_an_up_to_date_build_and_clean(work, monkeypatch, capsys, command):
+    """Nothing to render, yet the lock cannot be taken: one located line, not an internal error."""
+    from trialdocs import outputs as outputs_module
+
+    before = outputs(work)
+
+    def refusing(path, flags, *args):
+        if str(path).startswith(str(work / "output")) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return os.open(path, flags, *args)
+
+    monkeypatch.setattr(outputs_module, "os", _Os(open=refusing))
+    args = [protocol_of(work)] if command == "build" else []
+    status, _, err = main_in_process([command, *args, "--output", work / "output"], capsys)
+    assert status == 1
+    assert err == f"trialdocs: error: {work / 'output' / '.trialdocs' / 'lock'}: " \
+                  "Read-only file system\n"
+    assert outputs(work) == before
+
+
 def test_output_that_is_not_a_folder_is_a_usage_error(work):
     (work / "output.txt").write_text("a file\n")
     for output in ("/dev/full", work / "output.txt"):

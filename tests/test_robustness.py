@@ -126,7 +126,8 @@ def outputs(work: Path) -> dict:
 
 def stale(work: Path) -> None:
     """An edit that changes the registry files: the next build has something to write."""
-    edit(protocol_of(work) / "trial.yaml", "Women With Unexplained", "Women with Unexplained")
+    edit(protocol_of(work) / "trial.yaml", 'brief_title: "Low-dose Interleukin-2 in Women With',
+         'brief_title: "Low-dose Interleukin-2 in Women with')
 
 
 # -- odd files in the protocol folder (defect 1, 3) -----------------------------------
@@ -224,7 +225,8 @@ def test_write_failure_is_one_located_message_and_keeps_the_last_build(work, mon
     status, _, err = main_in_process(["build", protocol_of(work), "--output", work / "output",
                                       "-q"], capsys)
     assert status == 1
-    assert err.startswith(f"trialdocs: error: {work / 'output' / SLUG}/") and f": {cause}" in err
+    assert err.startswith(f"trialdocs: error: {work / 'output' / SLUG / 'registry'}/")
+    assert err.endswith(f": {cause}\n")
     assert len(err.strip().splitlines()) == 1, err
     assert outputs(work) == before
     assert not [p for p in (work / "output").rglob("*.trialdocs-tmp")]
@@ -369,7 +371,7 @@ def test_jobs_1000_builds_without_starting_a_worker_per_job(work):
     stale(work)
     result = run("build", protocol_of(work), "--output", work / "output", "--jobs", "1000")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "--jobs 1000: at most" in result.stderr
+    assert "--jobs 1000: at most" in result.stderr, result.stdout + result.stderr
 
 
 def test_pool_starts_workers_only_for_work_that_exists():

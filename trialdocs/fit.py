@@ -19,8 +19,9 @@ from .load import Source, dotted
 MAX_WORD = 60      # characters without a space: more than a table column holds
 MAX_HEADER = 150   # characters of a running-header field (about four lines of 8 pt)
 _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
-# Fields printed in the running header of every page.
-HEADER_FIELDS = [("identification", "brief_title"), ("protocol", "title"), ("consent", "title")]
+# The running header's title: the first of these a protocol gives (as the documents
+# choose it), and the consent form's own title when it has one.
+HEADER_TITLES = [("identification", "brief_title"), ("protocol", "title")]
 
 
 def _texts(value, path):
@@ -33,6 +34,12 @@ def _texts(value, path):
             yield from _texts(item, path + (index,))
     elif isinstance(value, str):
         yield path, value
+
+
+def _get(data, path):
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def check_fit(source: Source) -> list[Diagnostic]:
@@ -48,8 +55,9 @@ def check_fit(source: Source) -> list[Diagnostic]:
                 "add spaces, or shorten it (a long URL: link a short text to it)", code="fit"))
     header = [(("sites", i, "name"), site.get("name"))
               for i, site in enumerate(source.data.get("sites") or []) if isinstance(site, dict)]
-    header += [(path, (source.data.get(path[0]) or {}).get(path[1])
-                if isinstance(source.data.get(path[0]), dict) else None) for path in HEADER_FIELDS]
+    titles = [(path, _get(source.data, path)) for path in HEADER_TITLES]
+    header += [next((t for t in titles if t[1]), titles[-1])]
+    header.append((("consent", "title"), _get(source.data, ("consent", "title"))))
     for path, value in header:
         for where, text in _texts(value, path):
             if len(text) > MAX_HEADER:

@@ -409,3 +409,50 @@ def test_json_is_one_document_for_usage_protocol_and_internal_errors(work, monke
     assert status == 3
     assert json.loads(out.out)[0]["code"] == "internal"
     assert "RuntimeError" in out.err and "Traceback" not in out.err
+
+
+# -- signals (defect 2; the watch test starts watch with SIGINT ignored) -----------------
+
+def test_sigint_while_a_worker_starts_is_delivered_after_not_dropped():
+    import signal
+
+    from trialdocs import workers
+
+    seen = []
+
+    class Starting:
+        def start(self):
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the start
+            seen.append("started")
+
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append("SIGINT"))
+    try:
+        workers._start_with_signals_blocked(Starting())
+        for _ in range(1000):  # Python runs the handler at its next check, within microseconds
+            if "SIGINT" in seen:
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert seen == ["started", "SIGINT"]
+
+
+def test_sigterm_ends_a_build_with_143_and_keeps_the_last_build(work):
+    """A build started as a background job (SIGINT ignored) still stops on SIGTERM, cleanly."""
+    import signal
+    import time
+
+    stale(work)
+    before = outputs(work)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", str(protocol_of(work)), "--output",
+         str(work / "output")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    time.sleep(0.5)  # not a timing assertion: the signal may come at any stage
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=TIMEOUT)
+    assert "Traceback" not in out + err
+    if process.returncode == 143:
+        assert "trialdocs: error: interrupted (SIGTERM)" in err
+        assert outputs(work) == before or not [p for p in (work / "output").rglob("*.trialdocs-tmp")]
+    else:  # the build had already finished
+        assert process.returncode == 0, err

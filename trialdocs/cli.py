@@ -370,9 +370,8 @@ def main(argv=None) -> int:
     except TrialdocsError as exc:
         return _fail(argv, EXIT_PROBLEMS, str(exc), "error")
     except Interrupted as exc:
-        print("trialdocs: interrupted", file=sys.stderr)
-        _fail(argv, 128 + exc.signum, "interrupted", "interrupted") if _wants_json(argv) else None
-        return 128 + exc.signum
+        return _fail(argv, 128 + exc.signum, f"interrupted ({signal.Signals(exc.signum).name})",
+                     "interrupted")
     except KeyboardInterrupt:
         print("trialdocs: interrupted", file=sys.stderr)
         return 130

@@ -69,7 +69,9 @@ for (const el of document.querySelectorAll('body *')) {
   const name = el.getAttribute('aria-label') ||
     (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)
       .map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
-  const first = el.querySelector('tbody th, tbody td');
+  // a cell of the first row not spanning the table (group rows span it)
+  const row = [...el.querySelectorAll('tbody tr')].find(r => r.cells.length > 1);
+  const first = row ? row.cells[0] : null;
   el.scrollLeft = el.scrollWidth;
   const left = first ? first.getBoundingClientRect().left - el.getBoundingClientRect().left : 0;
   el.scrollLeft = 0;

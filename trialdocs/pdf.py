@@ -23,16 +23,12 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import font_source_sans_pro
-
+from .assets import FONT_DIR, font_face_css as _font_faces
 from .render import TEMPLATES, html_context, render_template
 from .errors import TrialdocsError
 
-FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
 ALLOWED_ROOTS = (TEMPLATES, FONT_DIR)
 PDF_VARIANT = "pdf/a-3u"
-FONT_FACES = [("Regular", "normal", 400), ("It", "italic", 400),
-              ("Semibold", "normal", 600), ("Bold", "normal", 700), ("BoldIt", "italic", 700)]
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
@@ -82,12 +78,8 @@ def fetcher():
 
 
 def font_face_css() -> str:
-    rules = []
-    for name, style, weight in FONT_FACES:
-        url = (FONT_DIR / f"SourceSansPro-{name}.ttf").as_uri()
-        rules.append(f'@font-face {{ font-family: "Source Sans Pro"; src: url("{url}"); '
-                     f"font-style: {style}; font-weight: {weight}; }}")
-    return "\n".join(rules)
+    """The pinned faces, from the font package itself (the HTML loads copies, assets.py)."""
+    return _font_faces(lambda name: (FONT_DIR / name).as_uri())
 
 
 @functools.lru_cache(maxsize=None)

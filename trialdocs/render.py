@@ -105,6 +105,17 @@ def css_string(value) -> Markup:
     return Markup(text)
 
 
+@jinja2.pass_context
+def lang_attr(context, text_lang) -> Markup:
+    """`` lang="xx"`` for an element whose text is not in the document's language, else nothing.
+
+    ``text_lang`` comes from the document's context (model.language_of).
+    """
+    if text_lang and text_lang != context["lang"]:
+        return Markup(' lang="{}"').format(text_lang)
+    return Markup("")
+
+
 def _localize(value, lang):
     if isinstance(value, dict):
         return value.get(lang, "")
@@ -126,6 +137,7 @@ def environment(autoescape: bool = True) -> jinja2.Environment:
     env.filters["tr"] = _localize
     env.filters["css_string"] = css_string
     env.globals["codes"] = codes
+    env.globals["lang_attr"] = lang_attr
     return env
 
 
@@ -149,9 +161,13 @@ def _template_frame(exc) -> str:
 
 
 def html_context(payload: dict) -> dict:
+    from .assets import font_face_css
+
     lang = payload["lang"]
+    assets = payload["assets"]
     return {**payload["context"], "lang": lang, "s": strings(lang),
-            "css": stylesheet_text(payload.get("css", []))}
+            "css": stylesheet_text(payload.get("css", [])),
+            "screen_fonts": Markup(font_face_css(lambda name: assets + name))}
 
 
 def stylesheet_text(names) -> Markup:

@@ -24,6 +24,8 @@ import importlib
 import json
 from dataclasses import dataclass, field
 
+from . import assets
+
 
 @dataclass
 class Target:
@@ -70,8 +72,12 @@ class Layout:
 
     def targets(self, stem: str, document: str, lang: str, context: dict,
                 site: str | None = None) -> list[Target]:
-        """The HTML and the PDF of one document, sharing one payload."""
-        data = self.payload(lang, context)
+        """The HTML and the PDF of one document, sharing one payload.
+
+        The payload says where the HTML finds the fonts it loads (assets.py),
+        relative to the HTML file.
+        """
+        data = {**self.payload(lang, context), "assets": assets.prefix(f"{stem}.html")}
         return [Target(f"{stem}.{ext}", document, renderer, data, self.files(lang), site, lang)
                 for ext, renderer in (("html", "trialdocs.render:render_html"),
                                       ("pdf", "trialdocs.pdf:render_pdf"))]

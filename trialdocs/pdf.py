@@ -11,6 +11,16 @@
   the trial master file for decades) that keeps a structure tree for screen
   readers. PDF/UA-1 alone would give accessibility without the archival
   guarantee; WeasyPrint cannot declare both at once.
+- Tags that read aloud right: WeasyPrint 70 gives the structure tree only
+  the document's language (catalog /Lang) and an SVG figure only its
+  <title> as alternative text. ``_tag_languages`` adds /Lang to the
+  structure element of every HTML element with its own ``lang`` (English
+  registry text in a French manual, WCAG 3.1.2) and gives the flow figure
+  its <desc> too, the visit sequence the HTML has. It wraps WeasyPrint's
+  tag builder, an internal function: weasyprint is pinned to 70.x and
+  tests/test_accessibility.py fails if the wrapper stops taking effect.
+- A payload may ask for PDF settings per document (``"pdf": {"page_mode":
+  "UseOutlines"}`` opens the bookmarks panel, for the site manual).
 - Dates in the PDF come from ``<meta name=dcterms.created>`` (the protocol's
   version date), never the clock; SOURCE_DATE_EPOCH pins fontTools if it is
   ever used instead of HarfBuzz.
@@ -64,7 +74,48 @@ def _weasyprint():
                 f"refused to fetch {url!r}: documents may only use the project's own "
                 "templates, styles and fonts")
 
+    _tag_languages()
     return weasyprint, FontConfiguration, FatalURLFetchingError, ProjectFetcher
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _tag_languages():
+    """Wrap WeasyPrint's structure-tree builder: /Lang on elements with ``lang``, SVG <desc> in /Alt."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    if getattr(original, "trialdocs", False):
+        return
+
+    def build_box_tree(box, *args):
+        element = box.element if box.element_tag not in (None, "html") else None
+        lang = element.get("lang") if element is not None else None
+        for struct in original(box, *args):
+            if lang:
+                struct["Lang"] = pydyf.String(lang)
+            if struct["S"] == "/Figure" and element is not None and element.tag == f"{SVG}svg":
+                alt = ": ".join(node.text.strip() for name in ("title", "desc")
+                                for node in element.findall(f"{SVG}{name}") if node.text)
+                if alt:
+                    struct["Alt"] = pydyf.String(alt)
+            yield struct
+
+    build_box_tree.trialdocs = True
+    tags._build_box_tree = build_box_tree
+
+
+def _finisher(settings: dict):
+    """PDF settings a document asks for, applied to the PDF before it is written."""
+    page_mode = settings.get("page_mode")
+
+    def finish(document, pdf):
+        if page_mode:
+            pdf.catalog["PageMode"] = "/" + page_mode
+
+    return finish
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +167,7 @@ def render_pdf(payload: dict, html: str | None = None) -> bytes:
     document = render_document(payload, html)
     _, _, fatal, _ = _weasyprint()
     try:
-        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                  finisher=_finisher(payload.get("pdf", {})))
     except fatal as exc:
         raise RefusedResource(str(exc)) from None

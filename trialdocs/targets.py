@@ -54,17 +54,20 @@ class Layout:
     """The files one HTML/PDF document is drawn from, declared once per document type.
 
     ``css`` is inlined in the HTML; ``print_css`` lays out the PDF (with the
-    fonts); ``partials`` are the templates ``template`` extends or includes.
+    fonts); ``partials`` are the templates ``template`` extends or includes;
+    ``pdf`` are PDF settings of the document type (pdf.py), such as
+    ``("page_mode", "UseOutlines")`` to open the bookmarks panel.
     """
 
     template: str
     css: tuple
     print_css: tuple
     partials: tuple = ("base.html",)
+    pdf: tuple = ()
 
     def payload(self, lang: str, context: dict) -> dict:
         return {"template": self.template, "lang": lang, "css": list(self.css),
-                "print_css": list(self.print_css), "context": context}
+                "print_css": list(self.print_css), "pdf": dict(self.pdf), "context": context}
 
     def files(self, lang: str) -> list[str]:
         """What the key hashes beyond the payload's own names: partials and strings."""

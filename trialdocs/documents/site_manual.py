@@ -597,7 +597,8 @@ def context(model: dict, lang: str) -> dict:
 
 
 LAYOUT = Layout("site_manual/manual.html", css=("style/document.css", "style/site-manual.css"),
-                print_css=("style/print.css", "style/site-manual-print.css"))
+                print_css=("style/print.css", "style/site-manual-print.css"),
+                pdf=(("page_mode", "UseOutlines"),))  # a long manual: bookmarks panel open
 
 
 def payload(model: dict, lang: str) -> dict:

@@ -164,10 +164,10 @@ def html_context(payload: dict) -> dict:
     from .assets import font_face_css
 
     lang = payload["lang"]
-    assets = payload["assets"]
+    assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
     return {**payload["context"], "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
-            "screen_fonts": Markup(font_face_css(lambda name: assets + name))}
+            "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
 
 def stylesheet_text(names) -> Markup:

@@ -8,6 +8,7 @@ several landscape pages with its header on each and nothing cut off.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -132,6 +133,7 @@ def test_builds_in_each_declared_language(built):
         assert len(PdfReader(str(pdf)).pages) > 10
 
 
+@functools.lru_cache(maxsize=256)
 def page_lines(path: Path, index: int) -> list[str]:
     """The text lines of a PDF page as laid out, top to bottom, each read left to right.
 
@@ -147,11 +149,16 @@ def page_lines(path: Path, index: int) -> list[str]:
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             fragments.append((round(y), x, text.strip()))
 
-    PdfReader(str(path)).pages[index].extract_text(visitor_text=visit)
+    _reader(path, path.stat().st_mtime_ns).pages[index].extract_text(visitor_text=visit)
     lines = {}
     for y, x, text in fragments:
         lines.setdefault(y, []).append((x, text))
     return [normalize(" ".join(t for _, t in sorted(lines[y]))) for y in sorted(lines, reverse=True)]
+
+
+@functools.lru_cache(maxsize=8)
+def _reader(path: Path, mtime: int) -> PdfReader:
+    return PdfReader(str(path))
 
 
 ENTRY = re.compile(r"^\d+(\.\d+)? .+ \d+$")

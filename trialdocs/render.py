@@ -116,6 +116,14 @@ def lang_attr(context, text_lang) -> Markup:
     return Markup("")
 
 
+@jinja2.pass_context
+def in_lang(context, text, text_lang) -> Markup:
+    """Inline text, inside ``<span lang>`` when its language is not the document's."""
+    if text_lang and text_lang != context["lang"]:
+        return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+    return escape(text)
+
+
 def _localize(value, lang):
     if isinstance(value, dict):
         return value.get(lang, "")
@@ -138,6 +146,7 @@ def environment(autoescape: bool = True) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.globals["codes"] = codes
     env.globals["lang_attr"] = lang_attr
+    env.filters["in_lang"] = in_lang
     return env
 
 

@@ -351,3 +351,23 @@ def test_html_loads_the_pinned_fonts_copied_beside_it(built):
         html = page.read_text(encoding="utf-8")
         urls = re.findall(r'src: url\("([^"]+)"\)', html)
         assert urls and all((page.parent / url).resolve().is_file() for url in urls), page
+
+
+# -- the language of a field ----------------------------------------------------------------
+
+def test_a_fields_language_is_the_documents_when_given_per_language_else_its_own():
+    from trialdocs.model import language_of
+
+    assert language_of({"en": "Title", "fr": "Titre"}, "fr") == "fr"
+    assert language_of("Registry title", "fr") == "en"     # registry text: English
+    assert language_of("Texte", "fr", written_in="fr") == "fr"
+
+
+def test_text_in_another_language_is_marked_and_escaped_text_in_the_documents_is_not():
+    from trialdocs.render import environment
+
+    template = environment().from_string(
+        '<p{{ lang_attr(t) }}>{{ x | in_lang(t) }}</p>')
+    assert template.render(lang="fr", t="en", x="<b>IL-2</b>") == \
+        '<p lang="en"><span lang="en">&lt;b&gt;IL-2&lt;/b&gt;</span></p>'
+    assert template.render(lang="en", t="en", x="A & B") == "<p>A &amp; B</p>"

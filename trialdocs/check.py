@@ -45,17 +45,23 @@ class Checked:
 
 def check_protocol(folder: Path, today=None) -> Checked:
     from .load import load_protocol
-    from .rules import Rules
-    from .validate import validate
 
     folder = Path(folder)
     source, diagnostics = load_protocol(folder)
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
-    problems, trusted = validate(source)
+    return check_source(checked, today)
+
+
+def check_source(checked: Checked, today=None) -> Checked:
+    """Schema, rules and document checks over loaded data (also used by the deletion sweep)."""
+    from .rules import Rules
+    from .validate import validate
+
+    problems, trusted = validate(checked.source)
     checked.diagnostics += problems
-    checked.diagnostics += Rules(source, folder.name, today, trusted).run()
+    checked.diagnostics += Rules(checked.source, checked.slug, today, trusted).run()
     from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
     # With errors already found, only the document checks that read data through
     # type-checking accessors run (CHECKS_ANY_DATA), so one run shows every problem.

@@ -51,6 +51,26 @@ def lookup(value, *path, default=None):
     return value
 
 
+def complete(value, rule: dict):
+    """A block with every field its schema rule knows, None where the protocol gives none.
+
+    Templates read a field of a present block without asking whether the
+    protocol wrote it: an absent optional field renders as its absence (None,
+    which the templates test), never as a missing-attribute failure. An
+    absent block stays None, so ``{% if c.data_protection %}`` still decides.
+    """
+    if value is None:
+        return None
+    fields = rule.get("schema") if isinstance(rule, dict) else None
+    if rule.get("type") == "dict" and isinstance(fields, dict) and isinstance(value, dict):
+        out = {key: complete(value.get(key), sub) for key, sub in fields.items()}
+        out.update((k, v) for k, v in value.items() if k not in fields)
+        return out
+    if rule.get("type") == "list" and isinstance(fields, dict) and isinstance(value, list):
+        return [complete(item, fields) for item in value]
+    return value
+
+
 def localized(value, lang: str):
     """A text for one language: a plain string serves every language."""
     if isinstance(value, dict):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
-from ..model import format_address, localized, lookup
+from ..model import complete, format_address, localized, lookup
 from ..readability import empty, score
 from ..render import markdown, strings
 from ..rules import is_illustrative
@@ -311,8 +311,10 @@ def _localize_all(value, lang):
 
 def context(model: dict, site: dict, lang: str) -> dict:
     """Exactly what one form reads: this site, this language, the shared study facts."""
+    from ..schema import SCHEMA
+
     protocol = model["protocol"]
-    consent = model.get("consent") or {}
+    consent = complete(model.get("consent") or {}, SCHEMA["consent"])
     regulatory = model.get("regulatory") or {}
     declared = set(regulatory.get("regimes") or [])
     ident = model.get("identification") or {}
@@ -399,6 +401,7 @@ def targets(model: dict) -> list[Target]:
     for site in model.get("sites") or []:
         for lang in model["protocol"]["languages"]:
             payload = {"template": "consent/consent.html", "lang": lang,
+                       "fields": {"c": "consent", "rights_office": "consent.rights_office"},
                        "css": ["style/document.css", "style/consent.css"],
                        "print_css": ["style/print.css", "style/consent-print.css"],
                        "context": context(model, site, lang)}

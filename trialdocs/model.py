@@ -24,13 +24,10 @@ def person_name(person: dict | None) -> str:
 
 
 def format_address(address: dict | None) -> str:
-    """'184 rue du Faubourg Saint-Antoine, 75012 Paris, France' from an address block."""
-    if not address:
-        return ""
-    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
-                                                       address.get("city")) if p),
-             address.get("country")]
-    return ", ".join(p for p in parts if p)
+    """An address on one line in its country's order (trialdocs.locales holds the layouts)."""
+    from .locales import format_address as by_country
+
+    return by_country(address)
 
 
 def lookup(value, *path, default=None):

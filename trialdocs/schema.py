@@ -262,6 +262,8 @@ SCHEMA = {
         "description": md(),
         "interventions": items(ident()),
         "lay": loc_md(),
+        # planned allocation weight (2 and 1 for a 2:1 ratio); equal when absent
+        "allocation_ratio": integer(min=1),
     })),
     "interventions": items(record({
         "id": ident(),
@@ -400,17 +402,43 @@ SCHEMA = {
         "termination": loc_md(),
         "withdrawal": loc_md(),
         "confidentiality": loc_md(),
+        # What every regime asks (controller, recipients, retention, on_withdrawal)
+        # and what GDPR adds (dpo_contact, legal_basis, supervisory_authority):
+        # the consent element EL-DATA requires each for the declared regimes.
         "data_protection": record({
-            "controller": loc(True),
-            "dpo_contact": text(True),
-            "legal_basis": loc(True),
-            "recipients": loc(True),
-            "retention": loc(True),
+            "controller": loc(),
+            "dpo_contact": text(),
+            "legal_basis": loc(),
+            "recipients": loc(),
+            "retention": loc(),
             "transfers_outside_eu": loc(),
             "reference_methodology": text(),
-            "supervisory_authority": text(True),
-            "on_withdrawal": loc(True),
+            "supervisory_authority": text(),
+            "on_withdrawal": loc(),
         }),
+        # HIPAA authorization (45 CFR 164.508(c)); checked only under us_hipaa.
+        # The fixed wording (revocation in writing and its effect, redisclosure,
+        # no conditioning of treatment, access suspended while blinded) is the tool's.
+        "hipaa": record({
+            "combined": flag(),          # part of the consent form, with its own signature
+            "information": loc_md(),     # what health information is used or disclosed
+            "disclosers": loc(),         # who may disclose it
+            "recipients": loc(),         # who may receive it
+            "purpose": loc(),
+            "expiry": loc(),             # a date or event, or "none"
+            "revoke_to": loc(),          # where to send a written revocation
+        }),
+        # Payment for taking part, as a table: amounts per visit, total, prorating.
+        "payment": record({
+            "currency": text(True, regex=r"^[A-Z]{3}$"),
+            "per_visit": items(record({"visit": ident(), "amount": dict(type="number",
+                                                                         required=True)}),
+                               True, 1),
+            "total": dict(type="number"),
+            "prorated": loc(),
+            "when": loc(),
+        }),
+        "genetic_testing": flag(),       # brings the GINA statement under the Common Rule
         "costs": loc(),
         "compensation": loc(),
         "injury": loc_md(),
@@ -450,6 +478,9 @@ SCHEMA = {
         "data_management": staff(markdown=True),
         "monitoring": staff(markdown=True),
         "closeout": staff(markdown=True),
+        # randomized or masked designs: how to randomize (IRT) and unblind in an emergency
+        "randomization": staff(markdown=True),
+        "unblinding": staff(markdown=True),
     }),
     "schedule": record({
         "reference_point": staff(),

@@ -29,8 +29,12 @@ def _masked(data):
 
 
 def _placebo(data):
+    """A placebo or sham arm, or an intervention registered under the name 'Placebo'
+    (records often type a placebo arm EXPERIMENTAL, as NCT02210780 does)."""
     return any(a.get("type") in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
-               for a in data.get("arms") or [] if isinstance(a, dict))
+               for a in data.get("arms") or [] if isinstance(a, dict)) or any(
+        str(i.get("name", "")).lower().startswith("placebo")
+        for i in data.get("interventions") or [] if isinstance(i, dict))
 
 
 def _crossover(data):

@@ -309,9 +309,10 @@ def _check_readability(checked):
                     "phrases plus courtes, mots courants", code="readability"))
         figures = (f"Flesch reading ease {total.flesch:.1f}, Flesch-Kincaid grade {total.fk_grade:.1f}"
                    if lang == "en" else f"Kandel-Moles {total.kandel_moles:.1f}")
-        for site in sites:
-            checked.notes.append(f"readability {checked.slug} consent/{site}.{lang}: {figures} "
-                                 f"({total.words} words, {total.sentences} sentences)")
+        # The prose is the same for every site: one line per language, not per form.
+        forms = f"{len(sites)} site(s)" if len(sites) != 1 else f"site {sites[0]}"
+        checked.notes.append(f"readability {checked.slug} consent, {lang} ({forms}): {figures} "
+                             f"({total.words} words, {total.sentences} sentences)")
 
 
 # -- targets ----------------------------------------------------------------------
@@ -351,7 +352,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
         names = [localized(p.get("lay_name") or p.get("name"), lang)
                  for p in schedule.get("procedures") or [] if visit["id"] in (p.get("visits") or [])]
         visits.append({"name": localized(visit.get("lay_name") or visit.get("name"), lang),
-                       "procedures": names})
+                       "procedures": list(dict.fromkeys(names))})  # one "Blood test", not two
     illustrative = protocol.get("illustrative") or []
     title = localized(consent.get("title"), lang) or ident.get("brief_title") or protocol["title"]
     country = ((site.get("address") or {}).get("country") or site.get("country") or "")

@@ -157,3 +157,58 @@ def test_template_reading_an_absent_field_names_the_yaml_path(tmp_path):
     del target.payload["context"]["c"]["reflection_time"]
     with pytest.raises(TemplateError, match=r"protocol field consent\.reflection_time is absent"):
         render_html(target.payload)
+
+
+# -- the second worked example: a US randomized, masked, placebo-controlled trial ----------
+
+US_EXAMPLE = ROOT / "protocol" / "nct02210780"
+US_SITES = ["houston", "new-york"]
+EU_ONLY = ["data protection officer", "European Union", "favourable opinion",
+           "health authority authorised", "CNIL", "national register", "fichier national"]
+
+
+@pytest.fixture(scope="module")
+def us_forms(tmp_path_factory):
+    """Two sites' consent forms of the US example, built as a user would (PDF)."""
+    out = tmp_path_factory.mktemp("us-out")
+    args = ["build", US_EXAMPLE, "--output", out, "--only", "consent", "-q"]
+    for site in US_SITES:
+        args += ["--site", site]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    from pdftext import text as pdf_text
+
+    return {site: " ".join(pdf_text(out / US_EXAMPLE.name / "consent" / f"{site}.en.pdf").split())
+            for site in US_SITES}
+
+
+def test_us_example_consent_says_what_the_design_and_us_rules_ask(us_forms):
+    for site, text in us_forms.items():
+        assert "You have 1 chance in 2 of being in each group" in text
+        assert "A placebo looks like the study medicine but has no medicine in it" in text
+        assert "will not know which group you are in: you, the study doctors" in text
+        assert "In an emergency, the study doctor can find out at once" in text
+        assert "Authorization to use and share your health information" in text
+        assert "Authorization to use and share health information (HIPAA)" in text  # signature
+        assert "You can take back this authorization at any time by writing" in text
+        assert "Institutional Review Board Example Central IRB approved this study" in text
+        assert "I know that an Institutional Review Board approved this study." in text
+        assert "The US Food and Drug Administration (FDA) may also look at your records." in text
+        for phrase in EU_ONLY:
+            assert phrase.lower() not in text.lower(), (site, phrase)
+    assert "Houston, TX 75778, United States" in us_forms["houston"]
+    assert "New York, NY" in us_forms["new-york"]
+
+
+def test_us_example_payment_table_and_us_dates(us_forms):
+    text = us_forms["houston"]
+    assert "Screening visit $50.00" in text and "Total $400.00" in text
+    assert "Version 1.0 dated July 10, 2014" in text
+
+
+def test_deletion_sweep_us_example():
+    result = sweep(US_EXAMPLE)
+    print(f"deletion sweep nct02210780: {result.deleted} fields deleted, {result.clean} "
+          f"check-clean, {len(result.failed)} failed renders")
+    assert result.deleted > 150 and result.clean > 50
+    assert result.failed == []

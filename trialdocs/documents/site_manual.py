@@ -497,8 +497,7 @@ def context(model: dict, lang: str) -> dict:
     o.sub("checklist", t["checklist"])
     # design sections (trialdocs.designs): randomization (IRT) and emergency unblinding
     if design_sections:
-        o.section("allocation", t["randomization"] if "randomization" in design_sections
-                  else t["unblinding"])
+        o.section("allocation", t["allocation"])
         for key in design_sections:
             if text[key]:
                 o.sub(key, t[key])

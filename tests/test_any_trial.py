@@ -212,3 +212,25 @@ def test_deletion_sweep_us_example():
           f"check-clean, {len(result.failed)} failed renders")
     assert result.deleted > 150 and result.clean > 50
     assert result.failed == []
+
+
+def test_accepted_warning_is_not_printed_and_is_in_the_manifest(tmp_path):
+    """protocol.accepted_warnings: a warning accepted with a reason; a stale entry is a warning."""
+    data = minimal(COMBINATIONS["us-common-rule"])
+    data["consent"]["why"] = _en("We want to know if the drug ZX-101, an experimental "
+                                 "antihypertensive pharmaceutical preparation, demonstrably "
+                                 "ameliorates cardiovascular parameters in hypertensive adults.")
+    folder = write(tmp_path / "accept", data)
+    before = run_cli("check", folder)
+    assert "warning: consent.why:" in before.stdout
+    data["protocol"]["accepted_warnings"] = [
+        {"path": "consent.why", "reason": "ZX-101 is a product code"},
+        {"path": "consent.purpose", "reason": "nothing to accept"}]
+    (folder / "trial.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
+    after = run_cli("build", folder, "--output", tmp_path / "out", "--only", "registry", "-q")
+    assert after.returncode == 0, after.stderr
+    assert "consent.why" not in after.stdout
+    assert "protocol.accepted_warnings[1]: accepts no warning" in after.stdout
+    manifest = (tmp_path / "out" / "accept" / "manifest.json").read_text(encoding="utf-8")
+    assert '"reason": "ZX-101 is a product code"' in manifest

@@ -76,7 +76,8 @@ def _build_options(parser) -> None:
     parser.add_argument("--lang", action="append", help="build only this language's documents (repeatable)")
     parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                         help="worker processes for rendering (default: one per core)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print problems only")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print problems (errors and warnings) only: no progress, scores or summary")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every file built or removed")
 
 

@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# A warning the protocol accepts on purpose (protocol.accepted_warnings, with a
+# reason): kept as data for --format json and the manifest, not printed as text.
+ACCEPTED = "accepted"
 
 
 @dataclass(frozen=True, order=True)
@@ -59,7 +62,7 @@ def sort_key(d: Diagnostic):
 
 
 def format_text(diagnostics) -> str:
-    return "\n".join(str(d) for d in sorted(diagnostics, key=sort_key))
+    return "\n".join(str(d) for d in sorted(diagnostics, key=sort_key) if d.severity != ACCEPTED)
 
 
 def format_json(diagnostics) -> str:

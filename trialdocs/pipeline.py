@@ -354,7 +354,7 @@ def _report_check(plans, options) -> int:
     errors = sum(d.severity == "error" for d in diagnostics)
     if getattr(options, "format", "text") == "json":
         print(format_json(diagnostics))
-    elif diagnostics and not (quiet and not errors):
+    elif diagnostics:  # -q hides progress and scores, never a problem
         print(format_text(diagnostics))
     if any(p.failed for p in plans):
         print(f"build stopped: {errors} error(s) in the protocol; nothing was written "
@@ -371,7 +371,7 @@ def _render_and_write(plans, options, pool, output_root, versions, started) -> i
     quiet = getattr(options, "quiet", False)
     verbose = getattr(options, "verbose", False)
     jobs = getattr(options, "jobs", 0) or _cores()
-    warnings = sum(d.severity != "error" for p in plans for d in p.diagnostics)
+    warnings = sum(d.severity == "warning" for p in plans for d in p.diagnostics)
     for result in plans:
         _remove_leftovers(result.out_dir)
     stale = [(p, t) for p in plans for t in p.stale]
@@ -382,8 +382,15 @@ def _render_and_write(plans, options, pool, output_root, versions, started) -> i
         progress.done()
         if failures:
             staging.discard()
+            # one line per distinct problem, naming the files it stopped
+            by_error = {}
             for failure in sorted(failures):
-                print(f"error: {failure}", file=sys.stderr)
+                path, _, error = failure.partition(": ")
+                by_error.setdefault(error, []).append(path)
+            for error, paths in by_error.items():
+                where = paths[0] if len(paths) == 1 else \
+                    f"{len(paths)} files: {', '.join(paths[:3])}{', …' if len(paths) > 3 else ''}"
+                print(f"error: {error} ({where})", file=sys.stderr)
             print(f"build failed: {len(failures)} document(s) could not be rendered; nothing was "
                   "written (output/ keeps the last good build)", file=sys.stderr)
             if not quiet:

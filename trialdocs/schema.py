@@ -155,6 +155,13 @@ SCHEMA = {
         # a list item is named by its id or ``*``). Documents built from such
         # content carry the notice below.
         "illustrative": texts(),
+        # Warnings accepted on purpose, each with its reason (shown in the
+        # manifest): the field path of the warning and, optionally, words of it.
+        "accepted_warnings": items(record({
+            "path": text(True),
+            "message": text(),
+            "reason": text(True),
+        })),
         "illustrative_notice": loc(),
         # Set by ``trialdocs import-ctgov``: where the protocol came from and what
         # the registry record, as registered, lacks of what PRS requires today.

@@ -273,6 +273,9 @@ def _contact(contact: dict | None, lang: str) -> dict | None:
 ROLE_KEYS = {"PRINCIPAL_INVESTIGATOR": "coordinating_investigator",
              "STUDY_DIRECTOR": "study_director", "STUDY_CHAIR": "study_chair",
              "SUB_INVESTIGATOR": "sub_investigator", "CONTACT": "contact"}
+# At a site, the principal investigator is that site's investigator, not the
+# study's coordinating investigator.
+SITE_ROLE_KEYS = {**ROLE_KEYS, "PRINCIPAL_INVESTIGATOR": "site_investigator"}
 
 
 # -- the context --------------------------------------------------------------------------
@@ -381,7 +384,7 @@ def context(model: dict, lang: str) -> dict:
             "phone": site.get("phone") or "", "email": site.get("email") or "",
             "emergency_phone": site.get("emergency_phone") or "",
             "contacts": [{**_person(c.get("person_data"), lang),
-                          "role": m[ROLE_KEYS.get(c.get("role"), "contact")]}
+                          "role": m[SITE_ROLE_KEYS.get(c.get("role"), "contact")]}
                          for c in site.get("contacts") or []],
             "pharmacy": _contact(site.get("pharmacy"), lang),
             "status": m["statuses"].get(status_code, status_code) if status_code else

@@ -21,9 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_currency
+# Babel is imported on use: ``check`` imports the document modules, which
+# import this one, and must stay cheap.
 
 DEFAULT_TERRITORY = {"en": "GB", "fr": "FR"}
 
@@ -47,6 +46,8 @@ TITLES = {
 @functools.lru_cache(maxsize=None)
 def _country_codes() -> dict:
     """Country name (English or French, any case) or code -> ISO code, from CLDR."""
+    from babel import Locale
+
     table = {}
     for lang in ("en", "fr"):
         for code, name in Locale(lang).territories.items():
@@ -80,6 +81,8 @@ def locale_name(lang: str, country: str | None = None) -> str:
 
 def format_date(iso: str | None, lang: str, country: str | None = None) -> str:
     """'November 20, 2026' (en, US), '20 November 2026' (en), '20 novembre 2026' (fr)."""
+    from babel.dates import format_date as _babel_date
+
     if not iso:
         return ""
     year, month, day = (int(x) for x in iso.split("-"))
@@ -91,6 +94,8 @@ def format_date(iso: str | None, lang: str, country: str | None = None) -> str:
 
 def format_amount(amount, currency: str, lang: str, country: str | None = None) -> str:
     """'$50.00' (en-US), '50,00 €' (fr)."""
+    from babel.numbers import format_currency
+
     return format_currency(amount, currency, locale=locale_name(lang, country))
 
 

@@ -234,3 +234,22 @@ def test_accepted_warning_is_not_printed_and_is_in_the_manifest(tmp_path):
     assert "protocol.accepted_warnings[1]: accepts no warning" in after.stdout
     manifest = (tmp_path / "out" / "accept" / "manifest.json").read_text(encoding="utf-8")
     assert '"reason": "ZX-101 is a product code"' in manifest
+
+
+def test_french_example_keeps_its_french_and_eu_content():
+    """Regimes as data must not lose what the French example declares (HTML, in-process)."""
+    from trialdocs.documents import consent
+    from trialdocs.load import load_protocol
+    from trialdocs.model import build_model
+
+    source, _ = load_protocol(ROOT / "protocol" / "nct03970954")
+    model = build_model(source.data, "nct03970954")
+    html = {t.lang: t.render().decode() for t in consent.targets(model)
+            if t.site == "tenon" and t.path.endswith(".html")}
+    for phrase in ("Délégué à la protection des données", "Union européenne", "CNIL",
+                   "a donné un avis favorable", "autorité de santé a autorisé",
+                   "fichier national des personnes qui participent à une recherche"):
+        assert phrase in html["fr"], phrase
+    for phrase in ("Data protection officer", "European Union", "CNIL", "favourable opinion",
+                   "health authority authorised", "fichier national des volontaires"):
+        assert phrase in html["en"], phrase

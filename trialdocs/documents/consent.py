@@ -438,6 +438,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "gina": bool(consent.get("genetic_testing")) and US_CR in declared,
         "masked": "masked" in [f.id for f in designs.active(model)],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
+        # fields the catalogue declares shown in the consent (show=), and their headings
+        "fields": _catalogue().document_fields(model, "consent", lang),
+        "labels": _catalogue().document_labels("consent", lang),
     }
 
 
@@ -532,3 +535,9 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
         evidence[element.id] = [f for f in found if f]
     return evidence
 
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

@@ -253,3 +253,24 @@ def test_french_example_keeps_its_french_and_eu_content():
     for phrase in ("Data protection officer", "European Union", "CNIL", "favourable opinion",
                    "health authority authorised", "fichier national des volontaires"):
         assert phrase in html["en"], phrase
+
+
+def test_design_requires_its_wording_and_manual_sections():
+    """A randomized, masked design: arms in lay words, and the manual's IRT and unblinding text."""
+    from trialdocs.check import Checked, check_source
+    from trialdocs.load import Source, load_protocol
+
+    source, _ = load_protocol(US_EXAMPLE)
+    data = copy.deepcopy(source.data)
+    del data["site_manual"]["unblinding"], data["site_manual"]["randomization"]
+    del data["arms"][0]["lay"]
+    trial = Source(source.folder, data, source.positions, source.key_positions,
+                   source.spelling, source.files)
+    errors = [f"{d.path}: {d.message}" for d in
+              check_source(Checked(US_EXAMPLE, US_EXAMPLE.name, trial, [])).diagnostics
+              if d.severity == "error"]
+    assert errors == [
+        "arms[0].lay: arm 'placebo-qw' has no description for participants",
+        "site_manual: a randomized trial's site manual needs site_manual.randomization",
+        "site_manual: a masked trial's site manual needs site_manual.unblinding",
+    ], errors

@@ -38,6 +38,10 @@ MINUS = "\u2212"
 LOG_COLUMNS = ["date", "log_participant", "log_course", "log_batch", "log_expiry",
                "log_dispensed", "log_returned_used", "log_returned_unused", "log_balance",
                "log_by", "log_comments"]
+DESIGN_SECTION_HINTS = {
+    "site_manual.randomization": "how sites randomize a participant (IRT, kit numbers)",
+    "site_manual.unblinding": "how to unblind one participant in an emergency",
+}
 BLINDED_LOG_COLUMNS = ["date", "log_participant", "log_kit", "log_visit", "log_dispensed",
                        "log_returned_used", "log_returned_unused", "log_by", "log_comments"]
 
@@ -79,8 +83,8 @@ def check(checked) -> None:
 
     for design, path in designs.required_fields(data, ["site_manual"]):
         if not lookup(data, *path.split(".")):
-            problem(tuple(path.split(".")[:-1]) or (), f"the {design} design needs {path} in the site manual",
-                    f"add {path}: how sites {'randomize (IRT, kit numbers)' if design == 'randomized' else 'unblind one participant in an emergency'}",
+            problem(tuple(path.split(".")[:-1]), f"a {design} trial's site manual needs {path}",
+                    f"add {path}: {DESIGN_SECTION_HINTS.get(path, 'what sites must do')}",
                     key=True)
     schedule = data.get("schedule") or {}
     epochs = [e.get("id") for e in schedule.get("epochs") or []]
@@ -435,7 +439,8 @@ def context(model: dict, lang: str) -> dict:
             n=enrollment.get("count"), type=m["date_types"].get(enrollment.get("type"), ""))
          if enrollment.get("count") is not None else ""),
         (m["study_period"], m["period_value"].format(
-            start=format_date(start.get("date"), lang, country), end=format_date(end.get("date"), lang, country))
+            start=format_date(start.get("date"), lang, country),
+            end=format_date(end.get("date"), lang, country))
          if start.get("date") and end.get("date") else ""),
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),

@@ -55,11 +55,16 @@ def check_protocol(folder: Path, today=None) -> Checked:
 
 
 def check_source(checked: Checked, today=None) -> Checked:
-    """Schema, rules and document checks over loaded data (also used by the deletion sweep)."""
+    """Characters, fit, schema, rules and document checks over loaded data (also used
+    by the deletion sweep, which checks edited data without writing files)."""
+    from .characters import check_characters
+    from .fit import check_fit
     from .rules import Rules
     from .validate import validate
 
-    problems, trusted = validate(checked.source)
+    source = checked.source
+    checked.diagnostics += check_characters(source) + check_fit(source)
+    problems, trusted = validate(source)
     checked.diagnostics += problems
     checked.diagnostics += Rules(checked.source, checked.slug, today, trusted).run()
     from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
@@ -69,6 +74,9 @@ def check_source(checked: Checked, today=None) -> Checked:
         run_check(checked)
     accept_warnings(checked)
     return checked
+
+
+DEFAULT_ROOT = Path("protocol")  # where protocols live when none is named
 
 
 def find_protocols(root: Path) -> list[Path]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import gcd
 
-from .model import localized
+from .model import language_of, localized
 
 
 def _randomized(data):
@@ -85,11 +85,14 @@ def consent_context(data: dict, lang: str, s: dict) -> dict:
     arms = [a for a in data.get("arms") or [] if isinstance(a, dict)]
     features = active(data)
     names = [localized(a.get("lay"), lang) or a.get("label", "") for a in arms]
+    # a label shown for want of lay text is in the registry's language (lang_attr marks it)
+    langs = [lang if localized(a.get("lay"), lang) else language_of(a.get("label"), lang)
+             for a in arms]
     allocation = []
     if _randomized(data) and arms:
         pairs = chances(arms)
-        allocation = [{"arm": name, "chance": chance_words(k, n, s)}
-                      for name, (k, n) in zip(names, pairs)]
+        allocation = [{"arm": name, "lang": arm_lang, "chance": chance_words(k, n, s)}
+                      for name, arm_lang, (k, n) in zip(names, langs, pairs)]
         equal = len(set(pairs)) == 1
     else:
         equal = False

@@ -23,7 +23,8 @@ from ..errors import ERROR, WARNING, Diagnostic
 from .. import designs, locales, regimes
 from ..flowchart import flow_svg
 from ..load import dotted
-from ..model import format_address, localized, lookup
+from ..model import format_address, language_of, localized, lookup
+from ..i18n import strings
 from ..targets import Layout, Target
 
 CODE = "site_manual"
@@ -44,14 +45,6 @@ DESIGN_SECTION_HINTS = {
 }
 BLINDED_LOG_COLUMNS = ["date", "log_participant", "log_kit", "log_visit", "log_dispensed",
                        "log_returned_used", "log_returned_unused", "log_by", "log_comments"]
-
-
-def strings(lang: str) -> dict:
-    """The interface strings of a language. Imported on use: ``check`` imports this
-    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
-    from ..render import strings as load_strings
-
-    return load_strings(lang)
 
 
 def languages(data: dict) -> list[str]:
@@ -411,7 +404,9 @@ def context(model: dict, lang: str) -> dict:
                 continue
             objectives.append({
                 "level": m["levels"][level], "text": localized(objective.get("text"), lang),
+                "lang": language_of(objective.get("text"), lang),
                 "outcomes": [{"measure": o["measure"], "time_frame": o.get("time_frame") or "",
+                              "lang": language_of(o["measure"], lang),
                               "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
     c = m["codes"]
     phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
@@ -445,8 +440,12 @@ def context(model: dict, lang: str) -> dict:
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
-    facts = [{"label": label, "value": value} for label, value in facts if value]
+    registry_facts = {m["conditions"]: language_of((model.get("conditions") or {}).get("conditions"),
+                                                   lang)}
+    facts = [{"label": label, "value": value, "lang": registry_facts.get(label, lang)}
+             for label, value in facts if value]
     arms = [{"label": a["label"], "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "lang": language_of(a["label"], lang),
              "description": a.get("description") or "",
              "interventions": [i["name"] for i in a.get("intervention_list") or []]}
             for a in model.get("arms") or []]
@@ -456,6 +455,7 @@ def context(model: dict, lang: str) -> dict:
         if not any(fields.values()):
             continue
         products.append({"id": intervention["id"], "name": intervention["name"],
+                         "name_lang": language_of(intervention["name"], lang),
                          "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
                          "other_names": intervention.get("other_names") or [],
                          "arms": intervention.get("arm_labels") or [],
@@ -471,11 +471,13 @@ def context(model: dict, lang: str) -> dict:
     logs = []
     if masked and any(i.get("investigational") for i in model.get("interventions") or []):
         logs.append({"id": "blinded", "title": t["log_blinded"], "product": m["log_blinded_product"],
+                     "product_lang": lang,
                      "columns": [m[k] if k != "date" else m["date"] for k in BLINDED_LOG_COLUMNS]})
     else:
         for product in products:
             if product["log"]:
                 logs.append({"id": product["id"], "title": product["name"], "product": product["name"],
+                             "product_lang": product["name_lang"],
                              "columns": [m[k] for k in LOG_COLUMNS
                                          if k != "log_course" or cycles]})
     reporting = [{"event": localized(r.get("event"), lang), "to": localized(r.get("to"), lang),
@@ -576,6 +578,7 @@ def context(model: dict, lang: str) -> dict:
         },
         "study": {
             "title": title, "official_title": ident.get("official_title") or protocol["title"],
+            "title_lang": language_of(title, lang),
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
@@ -608,8 +611,9 @@ def context(model: dict, lang: str) -> dict:
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            "inclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("inclusion") or []],
-            "exclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("exclusion") or []],
+            kind: [{"id": c_["id"], "text": c_["text"], "lang": language_of(c_["text"], lang)}
+                   for c_ in eligibility.get(kind) or []]
+            for kind in ("inclusion", "exclusion")
         },
         "schedule": schedule,
         "products": products,
@@ -629,7 +633,8 @@ def context(model: dict, lang: str) -> dict:
 
 
 LAYOUT = Layout("site_manual/manual.html", css=("style/document.css", "style/site-manual.css"),
-                print_css=("style/print.css", "style/site-manual-print.css"))
+                print_css=("style/print.css", "style/site-manual-print.css"),
+                pdf=(("page_mode", "UseOutlines"),))  # a long manual: bookmarks panel open
 
 
 def payload(model: dict, lang: str) -> dict:

@@ -151,13 +151,6 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-def _screen_only(message: str) -> bool:
-    """WeasyPrint's note that it skipped a screen-width media query (``@media screen and
-    (max-width: …)``, the narrow-screen layout of the HTML): skipping it is what paper
-    wants, so it is no warning."""
-    return ("media type" in message) and "max-width" in message
-
-
 @contextlib.contextmanager
 def weasyprint_warnings(what: str):
     """WeasyPrint's warnings while rendering ``what``: shown, never lost.
@@ -175,7 +168,7 @@ def weasyprint_warnings(what: str):
         yield
     finally:
         logger.removeHandler(handler)
-    messages = [r.getMessage() for r in handler.records if not _screen_only(r.getMessage())]
+    messages = [r.getMessage() for r in handler.records]
     if messages and os.environ.get("TRIALDOCS_STRICT_RENDER"):
         raise TemplateError(f"{what}: WeasyPrint warned: {messages[0]}"
                             + (f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""))

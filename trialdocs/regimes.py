@@ -14,7 +14,8 @@ specific is printed unless one of them asks for it. Each entry says:
 
 The consent elements each regime requires are the ``regimes`` column of
 ``trialdocs.documents.consent.ELEMENTS`` (one row per element, as consent.md
-§1f lists them); ``elements(regime)`` reads that column for one regime.
+§1f lists them); ``consent.regime_elements(regime)`` reads that column for one
+regime (this module imports nothing of the documents: no import cycle).
 
 Adding a regime (UK HRA, say) is one entry here, its code in
 ``codes.REGIMES``, its strings in each language file, and its elements'
@@ -109,9 +110,3 @@ def clocks(regimes) -> list[str]:
 def authority_statement(regimes) -> bool:
     return any(REGIMES[r].authority_statement for r in regimes)
 
-
-def elements(regime: str) -> list:
-    """The consent elements one regime requires (the ELEMENTS table's column)."""
-    from .documents.consent import ELEMENTS
-
-    return [e for e in ELEMENTS if regime in e.regimes]

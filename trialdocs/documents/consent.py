@@ -162,6 +162,11 @@ PROSE_SECTIONS = ["key_information", "why", "purpose", "method", "procedures",
 DEFAULT_TARGETS = {"en": {"fkgl_max": 8.0, "fre_min": 60.0}, "fr": {"km_min": 60.0}}
 
 
+def regime_elements(regime: str) -> list:
+    """The consent elements one regime requires (the ELEMENTS table's column)."""
+    return [e for e in ELEMENTS if regime in e.regimes]
+
+
 def declared_regimes(data) -> set:
     return set(_get(data, "regulatory.regimes") or [])
 

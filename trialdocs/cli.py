@@ -48,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(watch)
     watch.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
 
+    diff = sub.add_parser("diff", help="amendment package: what changed between two versions")
+    diff.add_argument("protocol", type=Path, help="protocol folder (inside a git repository)")
+    diff.add_argument("--from", dest="from_rev", required=True, metavar="REV",
+                      help="git revision, protocol version number (e.g. 1.0) or an older protocol folder")
+    diff.add_argument("--to", dest="to_rev", metavar="REV",
+                      help="the same kinds of version (default: the working tree)")
+    diff.add_argument("--output", type=Path, default=Path("output"))
+    diff.add_argument("--only", action="append", choices=["consent", "site_manual", "registry"],
+                      help="compare only this document type (repeatable)")
+    diff.add_argument("--site", action="append", help="compare only this site's documents (repeatable)")
+    diff.add_argument("--lang", action="append", help="compare only this language's documents (repeatable)")
+    diff.add_argument("--no-pdf", action="store_true", help="write HTML only (faster)")
+
     imp = sub.add_parser("import-ctgov", help="start a protocol from a ClinicalTrials.gov API v2 record")
     imp.add_argument("record", type=Path, help="study record (JSON, API v2)")
     imp.add_argument("--into", type=Path, help="protocol folder to create (default: protocol/<nct id>)")
@@ -143,8 +156,14 @@ def cmd_import(args) -> int:
     return import_command(args)
 
 
+def cmd_diff(args) -> int:
+    from .amend.cli import diff_command
+
+    return diff_command(args)
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "clean": cmd_clean, "watch": cmd_watch,
-            "import-ctgov": cmd_import}
+            "import-ctgov": cmd_import, "diff": cmd_diff}
 
 
 def main(argv=None) -> int:

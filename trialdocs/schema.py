@@ -145,10 +145,30 @@ SCHEMA = {
         "status": code(codes.PROTOCOL_STATUS, True),
         "languages": items(code(codes.LANGUAGES), True, 1),
         "documents": items(code({d: d for d in codes.DOCUMENTS}), True, 1),
+        # One item per protocol version, oldest first. Beyond version, date and
+        # summary (the version history every document shows), an amendment
+        # holds its ICH M11 "Amendment Details" for the summary of changes
+        # (``trialdocs diff``) and says whether enrolled participants must be
+        # re-consented; docs/amendments.md describes each field.
         "amendments": items(record({
             "version": text(True),
             "date": text(True, regex=DATE_RE),
             "summary": staff(True),
+            "number": text(),
+            "primary_reason": staff(),
+            "secondary_reasons": items(staff()),
+            "substantial_impact": record({
+                "safety_rights": record({"answer": flag(True), "comment": staff()}),
+                "data_reliability": record({"answer": flag(True), "comment": staff()}),
+            }),
+            "reconsent": record({"needed": flag(True), "reason": staff()}),
+            "changes": items(record({
+                "paths": texts(True, 1),
+                "rationale": staff(True),
+                "description": staff(),
+                "cosmetic": flag(),
+                "new_information": loc(),
+            })),
         })),
         # Dotted paths of content invented for an example, not the sponsor's
         # (``consent``, ``sites.*.address``, ``identification.official_title``;

@@ -61,6 +61,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     # type-checking accessors run (CHECKS_ANY_DATA), so one run shows every problem.
     for run_check in document_checks(checked.documents, any_data_only=not checked.ok):
         run_check(checked)
+    if checked.ok:  # rules against the git history (amend/reconsent.py): needs valid data
+        from .amend.reconsent import check as check_history
+        check_history(checked)
     return checked
 
 

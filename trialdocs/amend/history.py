@@ -72,7 +72,7 @@ def _files(place: Place, commit: str) -> list[str]:
     return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
 
 
-def _protocol_version(place: Place, commit: str):
+def protocol_version(place: Place, commit: str):
     """protocol.version at a commit (read with a plain safe loader), or None."""
     for name in _files(place, commit):
         text = _git(["show", f"{commit}:{name}"], place.root)
@@ -96,7 +96,7 @@ def resolve(place: Place, revision: str) -> str:
         return out.strip()
     log = _git(["log", "--format=%H", "--", place.prefix], place.root) or ""
     for commit in log.split():
-        if _protocol_version(place, commit) == revision:
+        if protocol_version(place, commit) == revision:
             return commit
     raise HistoryError(f"{revision!r} is neither a git revision nor a protocol.version found in "
                        f"the history of {place.prefix} (see: git log -- {place.prefix})")

@@ -158,7 +158,7 @@ def new_information(old, new, changes, amendments, names, pdf) -> dict:
             entry = explanation(change, amendments) or {}
             text = localized(entry.get("new_information"), lang)
             if not text:
-                text = "" if change.kind == REMOVED else localized(change.new, lang)
+                text = "" if change.kind == REMOVED else lay_text(change.new, lang)
             section = places(change.path).get("consent", "")
             items.append({"section": consent_headings.get(section, ("", ""))[1],
                           "text": markdown(text) if isinstance(text, str) else "",
@@ -178,6 +178,22 @@ def new_information(old, new, changes, amendments, names, pdf) -> dict:
         files.update(_page("amend/new-information.html", lang, context, pdf,
                            f"new-information.{lang}"))
     return files
+
+
+def lay_text(value, lang: str) -> str:
+    """A field's new content as Markdown in one language (a list as bullets).
+
+    Used when the amendment gives no ``new_information`` text for a change.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if value and all(isinstance(v, str) for v in value.values()):
+            return localized(value, lang)
+        return "; ".join(t for t in (lay_text(v, lang) for v in value.values()) if t)
+    if isinstance(value, list):
+        return "\n".join(f"- {lay_text(v, lang)}" for v in value)
+    return ""
 
 
 def _consent_headings(side, lang: str) -> dict:

@@ -136,7 +136,7 @@ def reconsent_waived(amendments) -> dict | None:
     return None
 
 
-def new_information(old, new, changes, amendments, names, pdf) -> dict:
+def new_information(old, new, changes, amendments, names, pdf, langs=None) -> dict:
     """new-information.<lang>.{html,pdf} for participants already enrolled, when due.
 
     Due when the consent version changed and the consent form shows a change
@@ -152,6 +152,8 @@ def new_information(old, new, changes, amendments, names, pdf) -> dict:
 
     files = {}
     for lang in new.model["protocol"]["languages"]:
+        if langs and lang not in langs:
+            continue
         consent_headings = _consent_headings(new, lang)
         items = []
         for change in relevant:

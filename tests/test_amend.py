@@ -185,11 +185,19 @@ def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
     path.write_text(text, encoding="utf-8")
     done = run_cli("check", folder)
     assert done.returncode == 0, done.stdout + done.stderr
-    done = run_cli("diff", folder, "--from", "HEAD", "--no-pdf", "--only", "consent",
+    done = run_cli("diff", folder, "--from", "HEAD", "--no-pdf", "--lang", "en",
                    "--output", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    sheet = tmp_path / "out" / folder.name / "amendments" / "2.0-to-2.0-working" / "new-information.en.html"
-    assert "or a bruise." in sheet.read_text(encoding="utf-8")
+    package = tmp_path / "out" / folder.name / "amendments" / "2.0-to-2.0-working"
+    sheet = (package / "new-information.en.html").read_text(encoding="utf-8")
+    assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
+    assert "or a bruise." in sheet
+    listing = (package / "documents.txt").read_text(encoding="utf-8")
+    assert "consent/tenon.en.html: modified" in listing
+    for unchanged in ("site-manual.en.html", "registry/clinicaltrials-gov.html"):
+        assert f"{unchanged}: unchanged" in listing
+        assert f"{unchanged[:-5]}.redline.html" not in listing
+    assert not (package / "site-manual.en.redline.html").exists()
 
 
 def test_diff_with_unknown_revision(repo):
@@ -214,3 +222,35 @@ def test_diff_with_a_folder_that_does_not_check(example_copy, tmp_path):
     assert done.returncode == 1
     assert "trial.yaml" in done.stderr and "does not check" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- the structural diff and the registry changes, without git ---------------------------
+
+def test_diff_matches_list_items_by_id_not_position():
+    from trialdocs.amend.diff import diff
+
+    old = {"schedule": {"visits": [{"id": "a", "day": 1}, {"id": "b", "day": 2},
+                                   {"id": "c", "day": 3}]},
+           "consent": {"risks": {"en": "Pain.", "fr": "Douleur."}, "version": "1.0"}}
+    new = {"schedule": {"visits": [{"id": "x", "day": 0}, {"id": "b", "day": 5},
+                                   {"id": "c", "day": 3}, {"id": "a", "day": 1}]},
+           "consent": {"risks": {"en": "Pain or a bruise.", "fr": "Douleur."}, "version": "2.0"}}
+    found = {(c.path, c.kind) for c in diff(old, new)}
+    assert found == {("schedule.visits.x", "added"), ("schedule.visits.a", "moved"),
+                     ("schedule.visits.b.day", "changed"), ("consent.risks", "changed")}
+
+
+def test_registry_changes_list_old_and_new_values(example_copy):
+    from trialdocs.amend.package import _open, registry_changes
+
+    old = _open(example_copy, "old", "old")
+    path = example_copy / "trial.yaml"
+    text = path.read_text(encoding="utf-8")
+    brief = old.model["identification"]["brief_title"]
+    line = f'  brief_title: "{brief}"'
+    assert line in text
+    path.write_text(text.replace(line, f'  brief_title: "{brief} (IL-2)"'), encoding="utf-8")
+    new = _open(example_copy, "new", "new")
+    report = registry_changes(old, new)
+    assert "protocolSection.identificationModule.briefTitle\n" \
+           f"  old: {brief}\n  new: {brief} (IL-2)\n" in report

@@ -103,6 +103,18 @@ def mark(old_body: str, new_body: str) -> tuple[str, int, int]:
     return "".join(out), inserted, deleted
 
 
+_RUNNING = re.compile(r'(<(\w+)\b[^>]*class="[^"]*\brunning-[^"]*"[^>]*>)(.*?)(</\2>)', re.S)
+_DEL = re.compile(r'<del class="td-del">.*?</del>', re.S)
+_INS = re.compile(r'</?ins\b[^>]*>')
+
+
+def _clean_running(body: str) -> str:
+    """Running headers and footers (``string-set`` from .running-*) show the new text only:
+    CSS copies an element's text, so marks there would print both versions run together."""
+    return _RUNNING.sub(lambda m: m.group(1) + _INS.sub("", _DEL.sub("", m.group(3))) + m.group(4),
+                        body)
+
+
 def redline(old_html: str, new_html: str, header: dict) -> tuple[str, int, int]:
     """The new document's HTML with tracked changes, a header naming both versions and a legend.
 
@@ -113,6 +125,7 @@ def redline(old_html: str, new_html: str, header: dict) -> tuple[str, int, int]:
     if not (old_match and new_match):
         raise ValueError("a document without a <body>")
     body, inserted, deleted = mark(old_match.group(2), new_match.group(2))
+    body = _clean_running(body)
     e = htmllib.escape
     box = (f'<aside class="td-redline-header" role="note">'
            f'<p><strong>{e(header["title"])}</strong></p>'

@@ -387,6 +387,10 @@ def context(model: dict, site: dict, lang: str) -> dict:
                                             ("results_return", "results_return"), ("wgs", "wgs"))
                         if consent.get(k) and US_CR in declared],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
+        # the protocol's version history (protocol.amendments), oldest first
+        "history": [{"version": a["version"], "date": _format_date(a["date"], lang),
+                     "summary": localized(a.get("summary"), lang)}
+                    for a in protocol.get("amendments") or []],
     }
 
 

@@ -11,6 +11,7 @@ user, never a traceback.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +75,13 @@ def _files(place: Place, commit: str) -> list[str]:
 
 def protocol_version(place: Place, commit: str):
     """protocol.version at a commit (read with a plain safe loader), or None."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for name in _files(place, commit):
-        text = _git(["show", f"{commit}:{name}"], place.root)
+        text = _git(["show", f"{commit}:{name}"], place.root) or ""
+        if not re.search(r"^protocol\s*:", text, re.M):
+            continue  # each top-level key lives in one file: parse only the one holding it
         try:
-            data = yaml.safe_load(text or "")
+            data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
         except yaml.YAMLError:
             continue
         if isinstance(data, dict) and isinstance(data.get("protocol"), dict):

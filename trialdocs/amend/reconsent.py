@@ -57,19 +57,26 @@ def check(checked) -> None:
     source = checked.source
     if source is None or not source.data:
         return
+    data = source.data
+    version = _version(data, "protocol", "version")
+    amendments = (data.get("protocol") or {}).get("amendments") or []
+    current = [a for a in amendments if isinstance(a, dict) and str(a.get("version")) == version]
+    documented = bool(current and current[-1].get("changes"))
+    if "consent" not in checked.documents and not documented:
+        return
     try:
+        # one git call when the folder is unchanged since the last commit (or not in git)
+        status = history._git(["status", "--porcelain", "--untracked-files=all", "--", "."],
+                              Path(checked.folder))
+        if status is None:
+            return  # not a repository
         place = history.locate(checked.folder)
-        commit = history.head(place)
-        if commit is None:
-            return
-        status = history._git(["status", "--porcelain", "--untracked-files=all", "--",
-                               place.prefix], place.root)
-        data = source.data
         if status and "consent" in checked.documents:
-            old = _old_data(place, commit)
+            old = _old_data(place, "HEAD")
             if old is not None:
                 _reconsent(checked, old, data)
-        _rationales(checked, place, data)
+        if documented:
+            _rationales(checked, place, data, version)
     except history.HistoryError:
         return
 
@@ -90,12 +97,7 @@ def _reconsent(checked, old: dict, new: dict) -> None:
         "cosmetic in the amendment's changes (cosmetic: true)", code="reconsent"))
 
 
-def _rationales(checked, place, data) -> None:
-    version = _version(data, "protocol", "version")
-    current = [a for a in (data.get("protocol") or {}).get("amendments") or []
-               if isinstance(a, dict) and str(a.get("version")) == version]
-    if not current or not current[-1].get("changes"):
-        return
+def _rationales(checked, place, data, version) -> None:
     # only commits that touched a "version:" line can hold another protocol.version
     log = history._git(["log", f"-{BASELINE_SEARCH}", "--format=%H", "-G", "version:", "--",
                         place.prefix], place.root) or ""

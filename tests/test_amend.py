@@ -254,3 +254,29 @@ def test_registry_changes_list_old_and_new_values(example_copy):
     report = registry_changes(old, new)
     assert "protocolSection.identificationModule.briefTitle\n" \
            f"  old: {brief}\n  new: {brief} (IL-2)\n" in report
+
+
+def test_cosmetic_change_needs_no_new_consent_version_and_undocumented_change_warns(tmp_path):
+    from trialdocs.check import check_protocol
+
+    folder = make_repo(tmp_path)
+    patient = folder / "patient.yaml"
+    patient.write_text(patient.read_text(encoding="utf-8").replace(
+        "where you get the shot.", "where you get the  shot."), encoding="utf-8")
+    trial = folder / "trial.yaml"
+    trial.write_text(trial.read_text(encoding="utf-8").replace(
+        "      changes:\n",
+        "      changes:\n        - paths: [consent.risks]\n"
+        "          rationale: \"Typography: double space\"\n          cosmetic: true\n", 1),
+        encoding="utf-8")
+    conduct = folder / "conduct.yaml"
+    conduct.write_text(conduct.read_text(encoding="utf-8").replace(
+        "make at least 3 phone calls", "make at least 4 phone calls", 1), encoding="utf-8")
+    messages = [str(d) for d in check_protocol(folder).diagnostics]
+    assert not [m for m in messages if "error" in m], messages
+    warnings = [m for m in messages if "rationale" in m]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{trial}:")
+    assert warnings[0].endswith(
+        "warning: protocol.amendments: site_manual.discontinuation changed since version 1.0 "
+        "without a rationale (add it to the changes of amendment 2.0)")

@@ -204,9 +204,10 @@ def _section_names(documents: list[Document]) -> dict:
 def _sections(change: Change, names: dict, changed_documents: set) -> list[str]:
     shown = []
     for document, section in places(change.path).items():
-        if document not in names:
-            continue
         label = DOCUMENT_NAMES.get(document, document)
+        if document not in names:
+            shown.append(f"{label} (not compared in this run)")
+            continue
         number, title = names[document].get(section, ("", "")) if section else ("", "")
         heading = " ".join(p for p in (number, title) if p)
         shown.append(f"{label}: {heading}" if heading else f"{label} (whole document)")

@@ -155,16 +155,23 @@ def new_information(old, new, changes, amendments, names, pdf, langs=None) -> di
         if langs and lang not in langs:
             continue
         consent_headings = _consent_headings(new, lang)
-        items = []
+        sections, told = {}, set()
         for change in relevant:
             entry = explanation(change, amendments) or {}
             text = localized(entry.get("new_information"), lang)
+            if text:
+                if id(entry) in told:
+                    continue  # one text for a group of paths: told once
+                told.add(id(entry))
+            elif change.kind == REMOVED:
+                text = strings(lang)["amend"]["newinfo_removed"]
+            else:
+                text = new_lines(change.old, change.new, lang)
             if not text:
-                text = "" if change.kind == REMOVED else lay_text(change.new, lang)
-            section = places(change.path).get("consent", "")
-            items.append({"section": consent_headings.get(section, ("", ""))[1],
-                          "text": markdown(text) if isinstance(text, str) else "",
-                          "removed": change.kind == REMOVED})
+                continue  # nothing a participant reads changed (a number in a table)
+            section = consent_headings.get(places(change.path).get("consent", ""), ("", ""))[1]
+            sections.setdefault(section, []).append(markdown(text))
+        items = [{"section": name, "texts": texts} for name, texts in sections.items()]
         title = localized(new_consent.get("title"), lang) or new.model["protocol"]["title"]
         context = {"doc": {**_doc(new, strings(lang)["amend"]["newinfo_title"], "consent",
                                   new_consent.get("version_date") or new.date),
@@ -180,6 +187,21 @@ def new_information(old, new, changes, amendments, names, pdf, langs=None) -> di
         files.update(_page("amend/new-information.html", lang, context, pdf,
                            f"new-information.{lang}"))
     return files
+
+
+def new_lines(old, new, lang: str) -> str:
+    """The lines of a text (or a list's items) that the old version did not have.
+
+    Participants already read the rest: the sheet tells them what is new.
+    """
+    before = {" ".join(line.split()) for line in lay_text(old, lang).splitlines()}
+    fresh = [line for line in lay_text(new, lang).splitlines()
+             if line.strip() and " ".join(line.split()) not in before]
+    out = []
+    for line in fresh:  # paragraphs apart, list items together
+        item = line.lstrip().startswith(("- ", "* ")) or line.lstrip()[:3].rstrip(".").isdigit()
+        out.append(line if item and out else f"\n{line}" if out else line)
+    return "\n".join(out)
 
 
 def lay_text(value, lang: str) -> str:

@@ -114,7 +114,8 @@ def test_summary_lists_every_changed_field_once_with_section_and_rationale(full)
     row = html.split('data-path="schedule.visits.V0.day_range"')[1].split("</tr>")[0]
     assert "Screening window extended from 14 to 28 days" in row
     assert "Karyotypes and thrombophilia results" in row
-    assert "Site manual: 5 Schedule of activities" in row or "Site manual: " in row
+    assert "Information sheet and consent form: What will happen during the study?<br>" \
+           "Site manual: 7 Schedule of activities" in row
     row = html.split('data-path="consent.pregnancy_risks"')[1].split("</tr>")[0]
     assert "Information sheet and consent form: " in row
     assert "Participants must know about the new test" in row
@@ -280,3 +281,16 @@ def test_cosmetic_change_needs_no_new_consent_version_and_undocumented_change_wa
     assert warnings[0].endswith(
         "warning: protocol.amendments: site_manual.discontinuation changed since version 1.0 "
         "without a rationale (add it to the changes of amendment 2.0)")
+
+
+def test_diff_without_git_installed(repo, tmp_path):
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "diff", str(repo),
+                           "--from", "HEAD", "--no-pdf"], cwd=tmp_path, capture_output=True,
+                          text=True, env={"PATH": str(tmp_path), "HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert "git is not installed" in done.stderr and "--from OLD_FOLDER" in done.stderr
+    assert "Traceback" not in done.stderr

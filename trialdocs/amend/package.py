@@ -25,8 +25,6 @@ path), so the same two versions give byte-identical packages.
 
 from __future__ import annotations
 
-import hashlib
-import html as htmllib
 import json
 import os
 import shutil
@@ -34,10 +32,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ProblemsFound, TrialdocsError
-from ..model import localized
+from ..errors import ProblemsFound
 from . import history
-from .diff import ADDED, CHANGED, MOVED, REMOVED, Change, diff, matches
+from .diff import ADDED, MOVED, REMOVED, Change, diff, matches
 from .sections import headings, places
 
 HTML_RENDERER = "trialdocs.render:render_html"
@@ -354,24 +351,11 @@ def amendment_package(folder: Path, from_revision: str, to_revision: str | None 
     names = _section_names(documents)
     rows, warnings = summary_rows(changes, amendments, names, changed)
     label = _label(old, new, to_revision)
-    package = Package(output_root / new.model["slug"] if "slug" in new.model
-                      else output_root / folder.name, label, changes, documents,
-                      warnings=warnings)
-    package.folder = output_root / folder.name / "amendments" / label
+    package = Package(output_root / folder.name / "amendments" / label, label, changes,
+                      documents, warnings=warnings)
     files = render.package_files(old, new, rows, amendments, documents, pdf)
     files["registry-changes.txt"] = registry_changes(old, new).encode("utf-8")
     files.update(render.new_information(old, new, changes, amendments, names, pdf, langs))
     write_package(package.folder, files)
     package.files = sorted(files)
     return package
-
-
-def sha256(data: bytes | None) -> str:
-    return hashlib.sha256(data).hexdigest() if data is not None else ""
-
-
-def escape(text) -> str:
-    return htmllib.escape(str(text))
-
-
-__all__ = ["amendment_package", "TrialdocsError"]

@@ -84,10 +84,10 @@ ROWS = [
 
 def rows() -> list[tuple]:
     """This table and the rows document modules declare (``SECTIONS``)."""
-    from ..documents import MODULES, _module
+    from ..documents import NAMES, _module
 
     found = list(ROWS)
-    for name in MODULES:
+    for name in NAMES:
         module = _module(name)
         found += [tuple(r) for r in getattr(module, "SECTIONS", [])]
     return found

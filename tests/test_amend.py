@@ -294,3 +294,17 @@ def test_diff_without_git_installed(repo, tmp_path):
     assert done.returncode == 2
     assert "git is not installed" in done.stderr and "--from OLD_FOLDER" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_redline_marks_words_inside_the_new_structure():
+    from trialdocs.amend.redline import mark
+
+    old = "<table><tr><td>Day 1</td><td>blood test</td></tr></table><p>Gone paragraph.</p>"
+    new = ("<table><tr><td>Day 1</td><td>urine test, blood test</td></tr>"
+           "<tr><td>Day 2</td><td>visit</td></tr></table>")
+    html, inserted, deleted = mark(old, new)
+    assert html == ('<table><tr><td>Day 1</td><td><ins class="td-ins">urine test,</ins> blood test'
+                    '</td></tr><tr><td><ins class="td-ins">Day 2</ins></td><td>'
+                    '<ins class="td-ins">visit</ins></td></tr></table>'
+                    '<del class="td-del">Gone paragraph.</del>')
+    assert (inserted, deleted) == (5, 2)

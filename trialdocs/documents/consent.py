@@ -400,6 +400,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "history": [{"version": a["version"], "date": _format_date(a["date"], lang),
                      "summary": localized(a.get("summary"), lang)}
                     for a in protocol.get("amendments") or []],
+        # fields the catalogue declares shown in the consent (show=), and their headings
+        "fields": _catalogue().document_fields(model, "consent", lang),
+        "labels": _catalogue().document_labels("consent", lang),
     }
 
 
@@ -470,3 +473,9 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
         evidence[element.id] = [f for f in found if f]
     return evidence
 
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

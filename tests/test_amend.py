@@ -179,8 +179,9 @@ def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
                     encoding="utf-8")
     done = run_cli("check", folder)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "patient.yaml:9:12: error: consent.version: the consent form changed since the last " \
-           "commit (consent.risks) but consent.version is still 2.0" in done.stdout
+    line = text.splitlines().index('  version: "2.0"') + 1
+    assert f"patient.yaml:{line}:12: error: consent.version: the consent form changed since the " \
+           "last commit (consent.risks) but consent.version is still 2.0" in done.stdout
     text = path.read_text(encoding="utf-8").replace('  version: "2.0"\n  version_date: "2020-10-15"',
                                                     '  version: "2.1"\n  version_date: "2020-12-01"')
     path.write_text(text, encoding="utf-8")

@@ -37,6 +37,7 @@ REGISTRY = (
     Document("site_manual", "trialdocs.documents.site_manual",
              ("site_manual", "schedule", "safety", "sites", "people", "objectives")),
     Document("registry", "trialdocs.documents.registry"),
+    Document("usdm", "trialdocs.documents.usdm"),
 )
 BY_NAME = {document.name: document for document in REGISTRY}
 NAMES = [document.name for document in REGISTRY]

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import TrialdocsError
+from ..errors import UsageError
 
 
-class HistoryError(TrialdocsError):
-    """A version cannot be read from git; the message says why."""
+class HistoryError(UsageError):
+    """A version cannot be read from git; the message says why (exit status 2)."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from ..model import localized
-from ..render import markdown, render_template, strings, stylesheet_text
+from ..render import html_context, markdown, render_template, strings
 from .diff import REMOVED
 from .redline import redline
 from .sections import places
@@ -29,9 +29,7 @@ def _page(template: str, lang: str, context: dict, pdf: bool, name: str) -> dict
     """{name.html: bytes, name.pdf: bytes} of one template."""
     payload = {"template": template, "lang": lang, "css": CSS, "print_css": PRINT_CSS,
                "context": context}
-    html = render_template(template, {**context, "lang": lang, "s": strings(lang),
-                                      "a": strings(lang)["amend"],
-                                      "css": stylesheet_text(CSS)})
+    html = render_template(template, {**html_context(payload), "a": strings(lang)["amend"]})
     files = {f"{name}.html": html.encode("utf-8")}
     if pdf:
         from ..pdf import render_pdf

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from ..errors import ProblemsFound
 from . import history
-from .diff import ADDED, MOVED, REMOVED, Change, diff, matches
+from .diff import ADDED, MOVED, REMOVED, Change, diff
+from .rationale import explanation, new_amendments
 from .sections import headings, places
 
 HTML_RENDERER = "trialdocs.render:render_html"
@@ -129,27 +130,7 @@ def _side(folder: Path, revision: str | None, place, tmp: Path, name: str) -> Si
                  f"{revision}:{place.prefix}")
 
 
-# -- 2. rationale ------------------------------------------------------------------------
-
-def new_amendments(old: dict, new: dict) -> list[dict]:
-    """The amendments the new version lists and the old does not (else the last one)."""
-    def listed(data):
-        return ((data.get("protocol") or {}).get("amendments")) or []
-    seen = {str(a.get("version")) for a in listed(old)}
-    fresh = [a for a in listed(new) if str(a.get("version")) not in seen]
-    return fresh or listed(new)[-1:]
-
-
-def explanation(change: Change, amendments: list[dict]) -> dict | None:
-    """The amendment ``changes`` entry naming this path (the most specific pattern)."""
-    best, weight = None, -1
-    for amendment in amendments:
-        for entry in amendment.get("changes") or []:
-            for pattern in entry.get("paths") or []:
-                if (matches(change.path, pattern) or matches(pattern, change.path)) \
-                        and len(pattern.split(".")) > weight:
-                    best, weight = entry, len(pattern.split("."))
-    return best
+# -- 2. rationale: rationale.py ------------------------------------------------------
 
 
 # -- 3. documents -----------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import ERROR, WARNING, Diagnostic
 from . import history
 from .diff import diff
-from .package import explanation, new_amendments
+from .rationale import explanation, new_amendments
 from .sections import places
 
 BASELINE_SEARCH = 50   # commits looked through for the previous protocol version

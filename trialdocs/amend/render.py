@@ -12,6 +12,7 @@ import hashlib
 from ..model import localized
 from ..render import html_context, markdown, render_template, strings
 from .diff import REMOVED
+from .rationale import explanation
 from .redline import redline
 from .sections import places
 
@@ -120,8 +121,6 @@ def _document_rows(documents) -> list[dict]:
 
 def consent_changes(changes, amendments) -> list:
     """The changes the consent form shows that are not marked cosmetic."""
-    from .package import explanation
-
     return [c for c in changes if "consent" in places(c.path)
             and not ((explanation(c, amendments) or {}).get("cosmetic"))]
 
@@ -146,8 +145,6 @@ def new_information(old, new, changes, amendments, names, pdf, langs=None) -> di
             or reconsent_waived(amendments) is not None or "consent" not in new.documents:
         return {}
     from ..documents.consent import _format_date
-    from .package import explanation
-
     files = {}
     for lang in new.model["protocol"]["languages"]:
         if langs and lang not in langs:

@@ -51,7 +51,11 @@ def check_protocol(folder: Path, today=None) -> Checked:
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
-    return check_source(checked, today)
+    check_source(checked, today)
+    if checked.ok:  # rules against the git history (amend/reconsent.py): needs valid data
+        from .amend.reconsent import check as check_history
+        check_history(checked)
+    return checked
 
 
 def check_source(checked: Checked, today=None) -> Checked:

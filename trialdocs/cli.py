@@ -59,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(watch)
     watch.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
 
+    diff = sub.add_parser("diff", help="amendment package: what changed between two versions")
+    diff.add_argument("protocol", type=Path, help="protocol folder (inside a git repository)")
+    diff.add_argument("--from", dest="from_rev", required=True, metavar="REV",
+                      help="git revision, protocol version number (e.g. 1.0) or an older protocol folder")
+    diff.add_argument("--to", dest="to_rev", metavar="REV",
+                      help="the same kinds of version (default: the working tree)")
+    diff.add_argument("--output", type=Path, default=Path("output"))
+    diff.add_argument("--only", action="append", choices=NAMES,
+                      help="compare only this document type (repeatable)")
+    diff.add_argument("--site", action="append", help="compare only this site's documents (repeatable)")
+    diff.add_argument("--lang", action="append", help="compare only this language's documents (repeatable)")
+    diff.add_argument("--no-pdf", action="store_true", help="write HTML only (faster)")
+
     _init_options(sub.add_parser("init", help="start a new protocol folder with placeholders to fill"))
 
     imp = sub.add_parser("import-ctgov", help="start a protocol from a ClinicalTrials.gov API v2 record")
@@ -333,6 +346,30 @@ def show_import(folder: Path, imported, out=None):
         print(f"left out as computed by ClinicalTrials.gov: {names}", file=out)
 
 
+def cmd_diff(args) -> int:
+    from .amend.package import VersionProblems, amendment_package
+
+    if not args.protocol.is_dir():
+        raise UsageError(f"not a protocol folder: {args.protocol}")
+    try:
+        package = amendment_package(args.protocol, args.from_rev, args.to_rev, args.output,
+                                    args.only, args.site, args.lang, pdf=not args.no_pdf)
+    except VersionProblems as exc:
+        print(format_text(exc.diagnostics), file=sys.stderr)
+        print(f"trialdocs: error: the {exc.origin} version of {args.protocol} does not check "
+              f"({exc}); fix it or compare other versions", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for warning in package.warnings:
+        print(f"{args.protocol}: warning: {warning}")
+    counts = {}
+    for doc in package.documents:
+        counts[doc.status] = counts.get(doc.status, 0) + 1
+    documents = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"{len(package.changes)} field(s) changed; documents: {documents or 'none'}")
+    print(f"wrote {package.folder}/ ({len(package.files)} files)")
+    return EXIT_OK
+
+
 def cmd_schema(args) -> int:
     from .json_schema import text
 
@@ -341,7 +378,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "clean": cmd_clean, "watch": cmd_watch,
-            "import-ctgov": cmd_import, "init": cmd_init, "schema": cmd_schema}
+            "import-ctgov": cmd_import, "init": cmd_init, "schema": cmd_schema,
+            "diff": cmd_diff}
 
 
 # -- running a command ------------------------------------------------------------------

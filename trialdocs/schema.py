@@ -211,10 +211,39 @@ SCHEMA = {
         "status": code(codes.PROTOCOL_STATUS, True, doc='`draft`, `final`. The documents of a `draft` protocol carry a "DRAFT" mark', ex='final'),
         "languages": items(code(codes.LANGUAGES), True, 1, doc='The languages of the documents, each a code: `en`, `fr`; the first is the main one', ex=['fr', 'en']),
         "documents": items(code({d: d for d in documents.NAMES}), True, 1, doc='The documents to build: ' + ', '.join(f'`{d}`' for d in documents.NAMES), ex=['consent', 'site_manual', 'registry']),
+        # One item per protocol version, oldest first. Beyond version, date and
+        # summary (the version history every document shows), an amendment
+        # holds its ICH M11 "Amendment Details" for the summary of changes
+        # (``trialdocs diff``) and says whether enrolled participants must be
+        # re-consented; docs/amendments.md describes how they are used.
         "amendments": items(record({
             "version": text(True, doc='The version this amendment made; quote it', ex='1.0'),
             "date": text(True, regex=DATE_RE, doc="`YYYY-MM-DD`; not earlier than the previous item's date", ex='2019-05-20'),
-            "summary": staff(True, doc='What changed', ex={'en': 'Initial protocol.', 'fr': 'Protocole initial.'}),
+            "summary": staff(True, doc='What changed; the version history of the consent form and the site manual shows it', ex={'en': 'Initial protocol.', 'fr': 'Protocole initial.'}),
+            "number": text(doc="The amendment's number (ICH M11 Amendment Details)", ex='1'),
+            "primary_reason": staff(doc='ICH M11 primary reason for the amendment', ex='Participant safety: a pregnancy test before every course'),
+            "secondary_reasons": items(staff(), doc='ICH M11 secondary reasons', ex=['Feasibility: screening tests take longer than planned']),
+            "substantial_impact": record({
+                "safety_rights": record({
+                    "answer": flag(True, doc='Yes (true) or no (false)', ex=True),
+                    "comment": staff(doc='Why', ex='A pregnancy starting during a course is now detected before the first injection.'),
+                }, doc='Substantial impact on the safety or rights of participants?'),
+                "data_reliability": record({
+                    "answer": flag(True, doc='Yes (true) or no (false)', ex=False),
+                    "comment": staff(doc='Why', ex='Endpoints, visits that measure them and analyses are unchanged.'),
+                }, doc='Substantial impact on the reliability and robustness of the data?'),
+            }, doc='The two ICH M11 substantial-impact answers, each with a comment'),
+            "reconsent": record({
+                "needed": flag(True, doc='Whether participants already enrolled must be re-consented', ex=True),
+                "reason": staff(doc='Why; give it when re-consent is not needed', ex='The information sheet describes a new test before each course.'),
+            }, doc='Re-consent of participants already enrolled (ICH E6(R3) 2.8.2); needed: false means no new-information sheet'),
+            "changes": items(record({
+                "paths": texts(True, 1, doc='Dotted paths of the fields changed (a path covers what lies below it)', ex=['schedule.visits.V0.day_range']),
+                "rationale": staff(True, doc='Brief rationale, shown in the summary of changes', ex='Results from usual care were rarely available within 14 days.'),
+                "description": staff(doc='Description of the change (default: generated from the fields)', ex='Screening window extended from 14 to 28 days'),
+                "cosmetic": flag(doc='A typo or typography fix: needs no new consent version', ex=False),
+                "new_information": loc(doc='What the new-information sheet tells participants already enrolled'),
+            }), doc='One item per changed field or group of fields, with its rationale (trialdocs diff)'),
         }), doc='The protocol\'s versions, oldest first'),
         # Dotted paths of content invented for an example, not the sponsor's
         # (``consent``, ``sites.*.address``, ``identification.official_title``;

@@ -438,6 +438,10 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "gina": bool(consent.get("genetic_testing")) and US_CR in declared,
         "masked": "masked" in [f.id for f in designs.active(model)],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
+        # the protocol's version history (protocol.amendments), oldest first
+        "history": [{"version": a["version"], "date": _format_date(a["date"], lang),
+                     "summary": localized(a.get("summary"), lang)}
+                    for a in protocol.get("amendments") or []],
         # fields the catalogue declares shown in the consent (show=), and their headings
         "fields": _catalogue().document_fields(model, "consent", lang),
         "labels": _catalogue().document_labels("consent", lang),

@@ -1,0 +1,129 @@
+"""Versions of a protocol folder from git: resolve a revision, export it, find a version.
+
+Git is run as a program (``git show REV:path``), not through a library: the
+team already has it, and its messages are the ones they know. A revision is
+any name git accepts (a commit, a tag, ``HEAD~1``) or a protocol version
+number (``1.0``), meaning the last commit where ``protocol.version`` had that
+value. Every failure (git missing, not a repository, an unknown revision, a
+folder absent at that revision) is a ``HistoryError`` with a message for the
+user, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import UsageError
+
+
+class HistoryError(UsageError):
+    """A version cannot be read from git; the message says why (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A protocol folder inside a repository: its root and its path there."""
+
+    root: Path
+    prefix: str      # "protocol/nct03970954" (posix, no trailing slash)
+
+
+def _git(args, cwd, binary=False):
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise HistoryError("git is not installed (or not on PATH): protocol versions are read "
+                           "from git; compare two protocol folders instead "
+                           "(--from OLD_FOLDER)") from None
+    except subprocess.TimeoutExpired:
+        raise HistoryError(f"git {' '.join(args)} did not answer within 60 s") from None
+    if done.returncode != 0:
+        return None
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")
+
+
+def locate(folder: Path) -> Place:
+    """The repository holding a protocol folder, or HistoryError."""
+    folder = Path(folder).resolve()
+    if not folder.is_dir():
+        raise HistoryError(f"{folder}: not a protocol folder")
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    if top is None:
+        raise HistoryError(f"{folder} is not inside a git repository: versions are read from "
+                           "git history (or give a second protocol folder: --from OLD_FOLDER)")
+    root = Path(top.strip()).resolve()
+    return Place(root, folder.relative_to(root).as_posix())
+
+
+def head(place: Place) -> str | None:
+    """The commit HEAD names, or None in a repository without commits."""
+    out = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], place.root)
+    return out.strip() if out else None
+
+
+def _files(place: Place, commit: str) -> list[str]:
+    out = _git(["ls-tree", "-r", "--name-only", "-z", commit, "--", place.prefix + "/"],
+               place.root)
+    return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
+
+
+def protocol_version(place: Place, commit: str):
+    """protocol.version at a commit (read with a plain safe loader), or None."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for name in _files(place, commit):
+        text = _git(["show", f"{commit}:{name}"], place.root) or ""
+        if not re.search(r"^protocol\s*:", text, re.M):
+            continue  # each top-level key lives in one file: parse only the one holding it
+        try:
+            data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("protocol"), dict):
+            version = data["protocol"].get("version")
+            return None if version is None else str(version)
+    return None
+
+
+def resolve(place: Place, revision: str) -> str:
+    """The commit a revision or a protocol version number names."""
+    if revision.startswith("-"):
+        raise HistoryError(f"revision {revision!r}: a revision does not start with '-'")
+    out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+               place.root)
+    if out:
+        return out.strip()
+    log = _git(["log", "--format=%H", "--", place.prefix], place.root) or ""
+    for commit in log.split():
+        if protocol_version(place, commit) == revision:
+            return commit
+    raise HistoryError(f"{revision!r} is neither a git revision nor a protocol.version found in "
+                       f"the history of {place.prefix} (see: git log -- {place.prefix})")
+
+
+def describe(place: Place, commit: str) -> dict:
+    """Short id and date of a commit, for the package's header."""
+    out = _git(["show", "-s", "--format=%h%x00%cs", commit], place.root) or "\0"
+    short, _, day = out.strip().partition("\0")
+    return {"commit": short, "date": day}
+
+
+def export(place: Place, commit: str, dest: Path) -> Path:
+    """Write the protocol folder as it was at a commit into dest/<folder name>."""
+    files = _files(place, commit)
+    if not files:
+        raise HistoryError(f"{place.prefix} holds no YAML file at {commit[:12]}")
+    target = Path(dest) / Path(place.prefix).name
+    for name in files:
+        data = _git(["show", f"{commit}:{name}"], place.root, binary=True)
+        if data is None:
+            raise HistoryError(f"cannot read {name} at {commit[:12]}")
+        path = target / Path(name).relative_to(place.prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return target

@@ -1,11 +1,13 @@
 """usdm.json: the USDM v4.0.0 export, built as a user builds it.
 
-Three protocols: the worked example, the smallest valid protocol
+Four protocols: the two worked examples (protocol/nct03970954, and
+protocol/nct02210780, the US trial), the smallest valid protocol
 (tests/fixtures/valid-minimal) and, where the reference data is beside the
 repository, a protocol imported from the ClinicalTrials.gov record
-NCT02210780 (the second worked example to come). Each gets ``usdm`` added to
-its documents; the worked example is built with ``--only usdm``, the
-others through the same stages in process. Every file must pass the
+NCT02210780 as the importer gives it. Each asks for ``usdm`` in its
+documents (the examples do; the others get it added); the first worked
+example is built with ``--only usdm``, the others through the same stages
+in process. Every file must pass the
 reference-integrity checks (everywhere) and the v4.0.0 JSON Schema (where the
 schema is present), and its counts must be the YAML's.
 """
@@ -20,6 +22,8 @@ import yaml
 
 from buildhelp import build
 from conftest import EXAMPLE, ROOT, SHARED, needs_shared
+
+SECOND = ROOT / "protocol" / "nct02210780"
 from trialdocs.check import check_protocol
 from trialdocs.documents import usdm as usdm_document
 from trialdocs.load import load_protocol_file_plain
@@ -80,6 +84,7 @@ def exported(tmp_path_factory):
     example = base / "src" / EXAMPLE.name
     shutil.copytree(EXAMPLE, example)
     found = {"example": (example, *_export(example, base / "out"))}
+    found["second"] = (SECOND, *_export_in_process(SECOND))
     minimal = base / "src" / "valid-minimal"
     shutil.copytree(MINIMAL, minimal)
     _ask_for_usdm(minimal)
@@ -98,7 +103,7 @@ def _get(exported, name):
     return exported[name]
 
 
-NAMES = ["example", "minimal", "imported"]
+NAMES = ["example", "second", "minimal", "imported"]
 
 
 # -- validity -------------------------------------------------------------------------
@@ -169,6 +174,13 @@ def test_a_second_build_is_byte_identical(exported):
     checked = check_protocol(folder)
     (target,) = usdm_document.targets(build_model(checked.source.data, folder.name))
     assert target.render() == path.read_bytes()
+
+
+def test_the_second_worked_example_exports_the_same_bytes_twice(exported):
+    folder, _, document = exported["second"]
+    again = _export_in_process(folder)[1]
+    assert json.dumps(again, sort_keys=False) == json.dumps(document, sort_keys=False)
+    assert len(_design(document)["arms"]) == 2  # dupilumab and placebo
 
 
 # -- what the file holds ----------------------------------------------------------------

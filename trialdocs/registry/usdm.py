@@ -275,7 +275,7 @@ class _Builder:
                 continue
             out.append({"id": self.id("StudySite"), "extensionAttributes": [],
                         "name": site.get("id") or site.get("facility") or "site",
-                        "label": site.get("name") or site.get("facility"),
+                        "label": self.text(site.get("name")) or site.get("facility"),
                         "description": None, "country": country, "instanceType": "StudySite"})
         return out
 

@@ -70,7 +70,7 @@ def _build_options(parser) -> None:
     parser.add_argument("protocols", nargs="*", type=Path,
                         help="protocol folders (default: every folder under protocol/)")
     parser.add_argument("--output", type=Path, default=Path("output"))
-    parser.add_argument("--only", action="append", choices=["consent", "site_manual", "registry"],
+    parser.add_argument("--only", action="append", choices=["consent", "site_manual", "registry", "protocol"],
                         help="build only this document type (repeatable)")
     parser.add_argument("--site", action="append", help="build only this site's documents (repeatable)")
     parser.add_argument("--lang", action="append", help="build only this language's documents (repeatable)")

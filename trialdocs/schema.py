@@ -16,7 +16,7 @@ Conventions used below (docs/protocol-format.md describes every field):
 - ``code(TABLE)`` one code from a table of ``trialdocs.codes``.
 """
 
-from . import codes
+from . import codes, m11
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
@@ -450,6 +450,56 @@ SCHEMA = {
         "data_management": staff(markdown=True),
         "monitoring": staff(markdown=True),
         "closeout": staff(markdown=True),
+    }),
+    # ---- the protocol document (ICH M11) ---------------------------------
+    # Estimands, named as USDM v4's Estimand and IntercurrentEvent so a USDM
+    # export maps them one to one: variable_of_interest is the endpoint
+    # (an outcome id), interventions the treatment (intervention ids).
+    "estimands": items(record({
+        "id": ident(),
+        "objective": ident(),
+        "name": text(),
+        "label": staff(),
+        "description": staff(markdown=True),
+        "analysis_population": staff(True),
+        "interventions": items(ident()),
+        "treatment": staff(),
+        "variable_of_interest": ident(),
+        "population_summary": staff(True),
+        "intercurrent_events": items(record({
+            "name": staff(True),
+            "description": staff(),
+            "strategy": staff(True),
+        })),
+    })),
+    "protocol_document": record({
+        "languages": items(code(codes.LANGUAGES), minlength=1),
+        "short_title": staff(),
+        "confidentiality": staff(),
+        "sponsor_approval": staff(True),
+        "signatory": staff(markdown=True),
+        "medical_expert": staff(markdown=True),
+        "product_codes": texts(),
+        "overall_design": record({
+            "population_type": staff(),
+            "control_type": staff(),
+            "control_description": staff(),
+            "site_distribution": staff(),
+            "geographic_scope": staff(),
+            "master_protocol": flag(),
+            "combination_product": flag(),
+            "adaptive_design": flag(),
+            "stratification": flag(),
+            "intervention_duration": staff(),
+            "participation_duration": staff(),
+            "duration_description": staff(markdown=True),
+            "committees": staff(),
+        }),
+        # One Markdown field per M11 section (trialdocs.m11: every numbered
+        # heading has a key); a section that does not apply is named in
+        # not_applicable and prints "Not applicable".
+        "sections": record({h.key: staff(markdown=True) for h in m11.HEADINGS}),
+        "not_applicable": items(code({h.key: h.key for h in m11.HEADINGS})),
     }),
     "schedule": record({
         "reference_point": staff(),

@@ -14,6 +14,7 @@ MODULES = {
     "consent": "trialdocs.documents.consent",
     "site_manual": "trialdocs.documents.site_manual",
     "registry": "trialdocs.documents.registry",
+    "protocol": "trialdocs.documents.protocol",
 }
 
 

@@ -83,8 +83,10 @@ def _has_structured(data: dict, key: str) -> bool:
         "exploratory_objectives": "exploratory" in levels,
         "design_description": data.get("arms") or lookup(data, "design",
                                                          "intervention_model_description"),
-        "inclusion": lookup(data, "eligibility", "inclusion"),
-        "exclusion": lookup(data, "eligibility", "exclusion"),
+        "inclusion": lookup(data, "eligibility", "inclusion")
+        or lookup(data, "eligibility", "criteria_markdown"),
+        "exclusion": lookup(data, "eligibility", "exclusion")
+        or lookup(data, "eligibility", "criteria_markdown"),
         "population_description": lookup(data, "eligibility", "sex"),
         "intervention_description": interventions,
         "administration": handled("dose") or handled("route") or handled("course"),
@@ -128,8 +130,6 @@ REQUIRED = [
      "give sponsors.address with street, postcode, city and country"),
     (("design", "enrollment"), "the synopsis' number of participants",
      "give design.enrollment.count"),
-    (("eligibility", "inclusion"), "section 5.2 Inclusion Criteria", "list the criteria"),
-    (("eligibility", "exclusion"), "section 5.3 Exclusion Criteria", "list the criteria"),
     (("schedule", "visits"), "section 1.3 Schedule of Activities", "list the visits"),
     (("schedule", "procedures"), "section 1.3 Schedule of Activities", "list the procedures"),
 ]
@@ -155,6 +155,12 @@ def check(checked) -> None:
         if not lookup(data, *path):
             problem(nearest(path), f"the protocol document needs {dotted(path)} for {what}",
                     hint)
+    if not lookup(data, "eligibility", "criteria_markdown"):
+        for kind, number, title in (("inclusion", "5.2", "Inclusion"), ("exclusion", "5.3", "Exclusion")):
+            if not lookup(data, "eligibility", kind):
+                problem(nearest(("eligibility", kind)), f"the protocol document needs "
+                        f"eligibility.{kind} for section {number} {title} Criteria",
+                        "list the criteria (or give them all in eligibility.criteria_markdown)")
     if lookup(data, "design", "study_type") == "INTERVENTIONAL" \
             and not lookup(data, "design", "intervention_model"):
         problem(nearest(("design", "intervention_model")), "the protocol document needs "
@@ -365,8 +371,14 @@ def context(model: dict, lang: str) -> dict:
                                           (m["age"], age),
                                           (m["healthy_volunteers"],
                                            yes_no(eligibility.get("healthy_volunteers")))]),
-        "inclusion": eligibility.get("inclusion") or [],
-        "exclusion": eligibility.get("exclusion") or [],
+        # Criteria as a list, else the registry's one Markdown text (inclusion and
+        # exclusion together) in 5.2, with 5.3 pointing to it.
+        "inclusion": {"items": eligibility.get("inclusion") or [],
+                      "markdown": "" if eligibility.get("inclusion")
+                      else eligibility.get("criteria_markdown") or "", "see": ""},
+        "exclusion": {"items": eligibility.get("exclusion") or [], "markdown": "",
+                      "see": "" if eligibility.get("exclusion") or not
+                      eligibility.get("criteria_markdown") else p["see_inclusion"]},
         "intervention_description": products,
         "administration": [x for x in products if x["dose"] or x["route"] or x["course"]],
         "preparation": [x for x in products if x["preparation"]],

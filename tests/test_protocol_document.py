@@ -190,3 +190,19 @@ def test_imported_protocol_shows_its_own_registry_values(imported):
                   "194 participants", "18 years to 64 years", "Atopic Dermatitis"):
         assert value in synopsis, value
     assert _outline_l12(out / "protocol.en.pdf")[5:] == _expected_outline("en")[5:]
+
+
+def test_english_headings_are_m11s_own_wording():
+    headings = strings("en")["protocol"]["headings"]
+    assert {h.key: h.title for h in m11.HEADINGS} == {k: v for k, v in headings.items()
+                                                      if k in m11.BY_KEY}
+    assert dict(m11.FRONT) == {k: v for k, v in headings.items() if k not in m11.BY_KEY}
+
+
+def test_docs_record_every_heading_and_its_code():
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "protocol-document.md").read_text(encoding="utf-8")
+    for h in m11.HEADINGS:
+        title = "{" + h.title + "}" if h.optional else h.title
+        assert f"| {h.number} | {title} | `{h.key}` | {h.code} |" in doc, h

@@ -411,7 +411,8 @@ def context(model: dict, lang: str) -> dict:
         "committees": _facts([(p["committees"], "" if lookup(model, "oversight", "has_dmc") is None
                                else p["dmc"] if model["oversight"]["has_dmc"] else p["no_dmc"])]),
         "prior_amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
-                              "summary": loc(a.get("summary"))} for a in reversed(amendments)],
+                              "summary": loc(a.get("summary"))}
+                             for a in reversed(amendments[:-1] if current else amendments)],
         "references": [{"citation": r["citation"], "pmid": r.get("pmid") or ""}
                        for r in model.get("references") or []],
         "data_dissemination": _facts([(p["ipd_sharing"], p["ipd"].get(

@@ -206,3 +206,15 @@ def test_docs_record_every_heading_and_its_code():
     for h in m11.HEADINGS:
         title = "{" + h.title + "}" if h.optional else h.title
         assert f"| {h.number} | {title} | `{h.key}` | {h.code} |" in doc, h
+
+
+def test_estimand_references_are_checked(example_copy):
+    document = example_copy / "document.yaml"
+    source = document.read_text(encoding="utf-8")
+    document.write_text(source.replace("variable_of_interest: treg-change",
+                                       "variable_of_interest: treg-chnage"), encoding="utf-8")
+    result = run_cli("check", example_copy)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert re.search(r"document\.yaml:\d+:27: error: estimands\[0\]\.variable_of_interest: "
+                     r"'treg-chnage' is not a known outcome \(did you mean 'treg-change'\?", out), out

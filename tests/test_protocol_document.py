@@ -180,6 +180,7 @@ protocol_document:
 def test_imported_protocol_shows_its_own_registry_values(imported):
     out, log = imported
     assert "protocol section 4.3 Trial Stopping Rules has no content" in log
+    assert "the protocol document's Sponsor Signatory section has no content" in log
     all_text = text(out / "protocol.en.pdf")
     first = pages(out / "protocol.en.pdf")[0]
     for value in ("NCT02210780", "Regeneron Pharmaceuticals", "R668-AD-1314", "Phase 2"):

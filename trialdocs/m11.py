@@ -210,6 +210,11 @@ BY_KEY = {h.key: h for h in HEADINGS}
 BY_NUMBER = {h.number: h for h in HEADINGS}
 
 
+# Front sections with free text of their own (protocol_document.signatory,
+# .medical_expert); like a numbered section, each may be declared not applicable.
+FRONT_TEXT = ["sponsor_signatory", "medical_expert"]
+
+
 def children(number: str) -> list[Heading]:
     return [h for h in HEADINGS if h.parent == number]
 

@@ -499,7 +499,7 @@ SCHEMA = {
         # heading has a key); a section that does not apply is named in
         # not_applicable and prints "Not applicable".
         "sections": record({h.key: staff(markdown=True) for h in m11.HEADINGS}),
-        "not_applicable": items(code({h.key: h.key for h in m11.HEADINGS})),
+        "not_applicable": items(code({k: k for k in m11.FRONT_TEXT + [h.key for h in m11.HEADINGS]})),
     }),
     "schedule": record({
         "reference_point": staff(),

@@ -188,6 +188,12 @@ def check(checked) -> None:
             problem(("protocol_document", "not_applicable", i),
                     f"protocol section {heading.number} {heading.title} is declared not "
                     "applicable but has content", "remove one of them", WARNING, key=False)
+    for key, field in zip(m11.FRONT_TEXT, ("signatory", "medical_expert")):
+        if not lookup(data, "protocol_document", field) and key not in declared:
+            title = dict(m11.FRONT)[key]
+            problem(("protocol_document",), f"the protocol document's {title} section has no "
+                    "content", f"write it under protocol_document.{field}, or add '{key}' to "
+                    "protocol_document.not_applicable", WARNING)
     estimand_objectives = {e.get("objective") for e in data.get("estimands") or []
                            if isinstance(e, dict)}
     for i, objective in enumerate(objectives):
@@ -470,6 +476,7 @@ def context(model: dict, lang: str) -> dict:
                        "facts": title_page, "identifiers": identifiers},
         "signatory": loc(block.get("signatory")),
         "medical_expert": loc(block.get("medical_expert")),
+        "front_na": [k for k in m11.FRONT_TEXT if k in declared],
         "amendment": {
             "statement": p["amend_none"] if len(amendments) <= 1 else
             p["amend_first"] if len(amendments) == 2 else p["amend_previous"],

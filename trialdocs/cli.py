@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from .documents import NAMES
 from .errors import TrialdocsError, format_json, format_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -48,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(watch)
     watch.add_argument("--interval", type=float, default=0.2, help=argparse.SUPPRESS)
 
+    _init_options(sub.add_parser("init", help="start a new protocol folder with placeholders to fill"))
+
     imp = sub.add_parser("import-ctgov", help="start a protocol from a ClinicalTrials.gov API v2 record")
     imp.add_argument("record", type=Path, help="study record (JSON, API v2)")
     imp.add_argument("--into", type=Path, help="protocol folder to create (default: protocol/<nct id>)")
@@ -70,7 +73,7 @@ def _build_options(parser) -> None:
     parser.add_argument("protocols", nargs="*", type=Path,
                         help="protocol folders (default: every folder under protocol/)")
     parser.add_argument("--output", type=Path, default=Path("output"))
-    parser.add_argument("--only", action="append", choices=["consent", "site_manual", "registry", "protocol"],
+    parser.add_argument("--only", action="append", choices=NAMES,
                         help="build only this document type (repeatable)")
     parser.add_argument("--site", action="append", help="build only this site's documents (repeatable)")
     parser.add_argument("--lang", action="append", help="build only this language's documents (repeatable)")
@@ -78,6 +81,24 @@ def _build_options(parser) -> None:
                         help="worker processes for rendering (default: one per core)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print problems only")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every file built or removed")
+
+
+def _init_options(parser) -> None:
+    from . import codes
+    from .starter import DEFAULT_DESIGN, DEFAULT_REGIME_SET, DESIGNS, REGIME_SETS
+
+    parser.add_argument("folder", type=Path, help="protocol folder to create, e.g. protocol/my-trial")
+    parser.add_argument("--lang", action="append", choices=list(codes.LANGUAGES),
+                        help="a language of the documents (repeatable; default: en)")
+    parser.add_argument("--regimes", choices=list(REGIME_SETS), default=None,
+                        help="a set of regimes: " + "; ".join(
+                            f"{name} = {', '.join(members)}" for name, members in REGIME_SETS.items())
+                        + f" (default: {DEFAULT_REGIME_SET})")
+    parser.add_argument("--regime", action="append", choices=list(codes.REGIMES),
+                        help="one regime (repeatable; replaces --regimes)")
+    parser.add_argument("--design", choices=list(DESIGNS), default=DEFAULT_DESIGN,
+                        help="; ".join(f"{name}: {row['help']}" for name, row in DESIGNS.items())
+                        + f" (default: {DEFAULT_DESIGN})")
 
 
 def resolve_protocols(paths) -> list[Path]:
@@ -137,6 +158,19 @@ def cmd_watch(args) -> int:
     return watch(resolve_protocols(args.protocols), args)
 
 
+def cmd_init(args) -> int:
+    from .init import InitError, init, regimes_for
+
+    languages = list(dict.fromkeys(args.lang or ["en"]))
+    try:
+        written = init(args.folder, languages, regimes_for(args.regimes, args.regime), args.design)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"created {args.folder} ({', '.join(p.name for p in written)}); "
+          f"replace each placeholder, listed by: trialdocs check {args.folder}")
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from .registry.importer import import_command
 
@@ -144,7 +178,7 @@ def cmd_import(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "clean": cmd_clean, "watch": cmd_watch,
-            "import-ctgov": cmd_import}
+            "import-ctgov": cmd_import, "init": cmd_init}
 
 
 def main(argv=None) -> int:

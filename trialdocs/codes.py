@@ -182,6 +182,5 @@ REGIMES = {
     "fr_csp": "France, Code de la santé publique (loi Jardé)",
     "gdpr": "GDPR (EU 2016/679)",
 }
-DOCUMENTS = ["consent", "site_manual", "registry", "protocol"]
 LANGUAGES = {"en": "English", "fr": "Français"}
 PROTOCOL_STATUS = ["draft", "final"]

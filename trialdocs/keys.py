@@ -250,7 +250,7 @@ def target_key(target, inputs: Inputs) -> str:
 
     digest = hashlib.sha256()
     digest.update(payload_digest(target).encode())
-    for name in sorted(target.templates):
+    for name in target.files():
         digest.update(f"{name}:{inputs.template(name)}".encode())
     digest.update(canonical_json(inputs.versions))
     digest.update(inputs.code(target.renderer).encode())

@@ -14,9 +14,11 @@ import datetime as dt
 import re
 
 from . import codes
+from .documents import BY_NAME
 from .errors import ERROR, WARNING, Diagnostic
 from .model import lookup
 from .load import Source, dotted
+from .placeholders import find as find_placeholders
 from .validate import suggest
 
 AGE_UNIT_DAYS = {"Years": 365.25, "Months": 30.4375, "Weeks": 7, "Days": 1,
@@ -25,12 +27,6 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 STOPPED = {"SUSPENDED", "TERMINATED", "WITHDRAWN"}
 STARTED = {"RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION",
            "COMPLETED", "TERMINATED"}
-DOCUMENT_NEEDS = {
-    "consent": ["consent", "regulatory", "sites", "people"],
-    "site_manual": ["site_manual", "schedule", "safety", "sites", "people", "objectives"],
-    "registry": [],
-    "protocol": ["protocol_document", "schedule", "objectives", "outcomes"],
-}
 
 
 class Rules:
@@ -72,6 +68,7 @@ class Rules:
         self.design()
         self.illustrative_paths()
         self.amendments()
+        self.placeholders()
         return self.out
 
     def slug_is_safe(self):
@@ -85,13 +82,14 @@ class Rules:
                 code="rule"))
 
     def required_blocks(self):
-        documents = self.get("protocol", "documents", default=[])
-        for document in documents:
-            for block in DOCUMENT_NEEDS.get(document, []):
+        """Each requested document's blocks (documents.REGISTRY says which) are present."""
+        for name in self.get("protocol", "documents", default=[]):
+            document = BY_NAME.get(name)
+            for block in document.requires if document else ():
                 if not self.get(block):
                     self.error(("protocol", "documents"),
-                               f"the {document.replace('_', ' ')} is requested but '{block}' is missing",
-                               f"add a top-level '{block}' block, or remove '{document}' from "
+                               f"the {document.label} is requested but '{block}' is missing",
+                               f"add a top-level '{block}' block, or remove '{name}' from "
                                "protocol.documents")
 
     COLLECTIONS = {
@@ -352,6 +350,10 @@ class Rules:
                 self.error(("protocol", "amendments", i, "date"),
                            "amendments must be listed oldest first")
             previous = day or previous
+
+    def placeholders(self):
+        """What ``trialdocs init`` invented and the user has not yet replaced (warnings)."""
+        self.out += find_placeholders(self.source)
 
 
 def _matches(value, parts) -> bool:

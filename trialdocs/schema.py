@@ -16,7 +16,7 @@ Conventions used below (docs/protocol-format.md describes every field):
 - ``code(TABLE)`` one code from a table of ``trialdocs.codes``.
 """
 
-from . import codes, m11
+from . import codes, documents, m11
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
@@ -144,7 +144,7 @@ SCHEMA = {
         "version_date": text(True, regex=DATE_RE),
         "status": code(codes.PROTOCOL_STATUS, True),
         "languages": items(code(codes.LANGUAGES), True, 1),
-        "documents": items(code({d: d for d in codes.DOCUMENTS}), True, 1),
+        "documents": items(code({d: d for d in documents.NAMES}), True, 1),
         "amendments": items(record({
             "version": text(True),
             "date": text(True, regex=DATE_RE),

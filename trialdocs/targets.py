@@ -9,6 +9,12 @@ JSON-like data holding exactly what that document reads. Three things follow:
   whose payload holds that site;
 - targets can be sent to worker processes (spawn) as they are;
 - a renderer is a pure function of its payload, which keeps output deterministic.
+
+A document page (HTML and PDF) is drawn from a ``Layout``: its template, the
+partials it extends and its screen and print stylesheets, listed once. The
+payload names the stylesheets the renderers read and ``Target.files`` adds
+every file the payload names to the key's files, so a stylesheet cannot be
+read without being part of the key.
 """
 
 from __future__ import annotations
@@ -22,16 +28,53 @@ from dataclasses import dataclass, field
 @dataclass
 class Target:
     path: str                 # relative to output/<slug>/, e.g. "consent/tenon.fr.pdf"
-    document: str             # consent | site_manual | registry
+    document: str             # a name of documents.REGISTRY
     renderer: str             # "module:function"; function(payload) -> bytes
     payload: dict
     templates: list = field(default_factory=list)   # template files read (for the cache key)
     site: str | None = None
     lang: str | None = None
 
+    def files(self) -> list[str]:
+        """Every template, partial, stylesheet and strings file the key must hash:
+        those listed in ``templates`` and those the payload names (template, css)."""
+        named = [self.payload.get("template"), *self.payload.get("css", ()),
+                 *self.payload.get("print_css", ())] if isinstance(self.payload, dict) else []
+        return sorted({*self.templates, *(n for n in named if isinstance(n, str))})
+
     def render(self) -> bytes:
         module, _, name = self.renderer.partition(":")
         return getattr(importlib.import_module(module), name)(self.payload)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The files one HTML/PDF document is drawn from, declared once per document type.
+
+    ``css`` is inlined in the HTML; ``print_css`` lays out the PDF (with the
+    fonts); ``partials`` are the templates ``template`` extends or includes.
+    """
+
+    template: str
+    css: tuple
+    print_css: tuple
+    partials: tuple = ("base.html",)
+
+    def payload(self, lang: str, context: dict) -> dict:
+        return {"template": self.template, "lang": lang, "css": list(self.css),
+                "print_css": list(self.print_css), "context": context}
+
+    def files(self, lang: str) -> list[str]:
+        """What the key hashes beyond the payload's own names: partials and strings."""
+        return [*self.partials, f"i18n/{lang}.yaml"]
+
+    def targets(self, stem: str, document: str, lang: str, context: dict,
+                site: str | None = None) -> list[Target]:
+        """The HTML and the PDF of one document, sharing one payload."""
+        data = self.payload(lang, context)
+        return [Target(f"{stem}.{ext}", document, renderer, data, self.files(lang), site, lang)
+                for ext, renderer in (("html", "trialdocs.render:render_html"),
+                                      ("pdf", "trialdocs.pdf:render_pdf"))]
 
 
 def canonical_json(value) -> bytes:

@@ -19,10 +19,10 @@ from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import format_address, localized, lookup
+from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
-from ..render import markdown, strings
 from ..rules import is_illustrative
-from ..targets import Target
+from ..targets import Layout, Target
 
 ALL = frozenset(codes.REGIMES)
 US_CR, US_FDA, ICH, EU, FR, GDPR = ("us_common_rule", "us_fda", "ich_e6r3", "eu_ctr",
@@ -40,6 +40,14 @@ class Element:
 
     def applies(self, declared: set, data: dict) -> bool:
         return bool(self.regimes & declared) and (not self.when or CONDITIONS[self.when](data))
+
+
+def strings(lang: str) -> dict:
+    """The interface strings of a language. Imported on use: ``check`` imports this
+    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
+    from ..render import strings as load_strings
+
+    return load_strings(lang)
 
 
 def _get(data, dotted_path):
@@ -246,7 +254,8 @@ def readability(data, lang):
             texts = [localized(v, lang) for v in value or []]
         else:
             texts = [localized(value, lang)] if value else []
-        texts = [t for t in texts if t]
+        # a placeholder is no prose to score (check reports it as a placeholder)
+        texts = [t for t in (without_placeholders(t) for t in texts if t) if t.strip()]
         if texts:
             sections[key] = sum((score(t, lang) for t in texts), empty())
     return sections
@@ -390,29 +399,23 @@ def context(model: dict, site: dict, lang: str) -> dict:
     }
 
 
-TEMPLATES = ["base.html", "consent/consent.html", "style/document.css", "style/consent.css",
-             "style/print.css", "style/consent-print.css"]
+LAYOUT = Layout("consent/consent.html", css=("style/document.css", "style/consent.css"),
+                print_css=("style/print.css", "style/consent-print.css"))
 
 
 def targets(model: dict) -> list[Target]:
     out = []
     for site in model.get("sites") or []:
         for lang in model["protocol"]["languages"]:
-            payload = {"template": "consent/consent.html", "lang": lang,
-                       "css": ["style/document.css", "style/consent.css"],
-                       "print_css": ["style/print.css", "style/consent-print.css"],
-                       "context": context(model, site, lang)}
-            templates = TEMPLATES + [f"i18n/{lang}.yaml"]
-            stem = f"consent/{site['id']}.{lang}"
-            out.append(Target(f"{stem}.html", "consent", "trialdocs.render:render_html", payload,
-                              templates, site["id"], lang))
-            out.append(Target(f"{stem}.pdf", "consent", "trialdocs.pdf:render_pdf", payload,
-                              templates, site["id"], lang))
+            out += LAYOUT.targets(f"consent/{site['id']}.{lang}", "consent", lang,
+                                  context(model, site, lang), site["id"])
     return out
 
 
 def _plain_text(markdown_text: str) -> str:
     """What a reader sees of a Markdown text: its words, without markup."""
+    from ..render import markdown
+
     rendered = re.sub(r"<[^>]+>", " ", str(markdown(markdown_text)))
     return re.sub(r"\s+", " ", html.unescape(rendered)).strip()
 

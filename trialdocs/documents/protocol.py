@@ -27,9 +27,8 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized, lookup
-from ..render import strings
-from ..targets import Target
-from .site_manual import _age, _participation, _schedule, format_date
+from ..targets import Layout, Target
+from .site_manual import _age, _participation, _schedule, format_date, strings
 
 CODE = "protocol"
 
@@ -487,25 +486,18 @@ def context(model: dict, lang: str) -> dict:
     }
 
 
-TEMPLATES = ["base.html", "protocol/protocol.html", "protocol/blocks.html",
-             "style/document.css", "style/site-manual.css", "style/protocol.css",
-             "style/print.css", "style/protocol-print.css"]
+LAYOUT = Layout("protocol/protocol.html",
+                css=("style/document.css", "style/site-manual.css", "style/protocol.css"),
+                print_css=("style/print.css", "style/protocol-print.css"),
+                partials=("base.html", "protocol/blocks.html"))
 
 
 def payload(model: dict, lang: str) -> dict:
-    return {"template": "protocol/protocol.html", "lang": lang,
-            "css": ["style/document.css", "style/site-manual.css", "style/protocol.css"],
-            "print_css": ["style/print.css", "style/protocol-print.css"],
-            "context": context(model, lang)}
+    return LAYOUT.payload(lang, context(model, lang))
 
 
 def targets(model: dict) -> list[Target]:
     out = []
     for lang in languages(model):
-        data = payload(model, lang)
-        templates = TEMPLATES + [f"i18n/{lang}.yaml"]
-        for ext, renderer in (("html", "trialdocs.render:render_html"),
-                              ("pdf", "trialdocs.pdf:render_pdf")):
-            out.append(Target(f"protocol.{lang}.{ext}", "protocol", renderer, data,
-                              templates, None, lang))
+        out += LAYOUT.targets(f"protocol.{lang}", "protocol", lang, context(model, lang))
     return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..targets import Target
+from ..targets import Layout, Target
 from ..registry import ctgov_json, prs_xml, text, who
 from ..registry.checker import apply_known_gaps, registry_diagnostics
 
@@ -50,23 +50,21 @@ def targets(model: dict) -> list[Target]:
     return out
 
 
+LAYOUTS = {
+    "clinicaltrials-gov": Layout("registry/clinicaltrials-gov.html",
+                                 css=("style/document.css", "style/registry.css"),
+                                 print_css=("style/print.css", "style/registry.css")),
+    "who-trds": Layout("registry/who-trds.html", css=("style/document.css", "style/registry.css"),
+                       print_css=("style/print.css", "style/registry.css")),
+}
+
+
 def _documents(model: dict, form: dict, items: dict) -> list[Target]:
     """The HTML and PDF forms, through the shared render stage (trialdocs.render, trialdocs.pdf)."""
     out = []
-    for name, template, context in (("clinicaltrials-gov", "registry/clinicaltrials-gov.html",
-                                     {"form": form}),
-                                    ("who-trds", "registry/who-trds.html", {"trds": items})):
-        doc = _doc(model, name, context)
-        payload = {"template": template, "lang": "en",
-                   "css": ["style/document.css", "style/registry.css"],
-                   "print_css": ["style/print.css", "style/registry.css"],
-                   "context": {**context, "doc": doc}}
-        templates = ["base.html", template, "style/document.css", "style/registry.css",
-                     "style/print.css", "i18n/en.yaml"]
-        out.append(Target(f"registry/{name}.html", "registry", "trialdocs.render:render_html",
-                          payload, templates, lang="en"))
-        out.append(Target(f"registry/{name}.pdf", "registry", "trialdocs.pdf:render_pdf",
-                          payload, templates, lang="en"))
+    for name, context in (("clinicaltrials-gov", {"form": form}), ("who-trds", {"trds": items})):
+        out += LAYOUTS[name].targets(f"registry/{name}", "registry", "en",
+                                     {**context, "doc": _doc(model, name, context)})
     return out
 
 

@@ -23,8 +23,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized
-from ..render import strings
-from ..targets import Target
+from ..targets import Layout, Target
 
 CODE = "site_manual"
 GROUPS = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
@@ -45,6 +44,14 @@ CLOCKS = [
     ("fda_other", "us_fda"),
     ("cr_problem", "us_common_rule"),
 ]
+
+
+def strings(lang: str) -> dict:
+    """The interface strings of a language. Imported on use: ``check`` imports this
+    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
+    from ..render import strings as load_strings
+
+    return load_strings(lang)
 
 
 def languages(data: dict) -> list[str]:
@@ -577,24 +584,16 @@ def context(model: dict, lang: str) -> dict:
     }
 
 
-TEMPLATES = ["base.html", "site_manual/manual.html", "style/document.css",
-             "style/site-manual.css", "style/print.css", "style/site-manual-print.css"]
+LAYOUT = Layout("site_manual/manual.html", css=("style/document.css", "style/site-manual.css"),
+                print_css=("style/print.css", "style/site-manual-print.css"))
 
 
 def payload(model: dict, lang: str) -> dict:
-    return {"template": "site_manual/manual.html", "lang": lang,
-            "css": ["style/document.css", "style/site-manual.css"],
-            "print_css": ["style/print.css", "style/site-manual-print.css"],
-            "context": context(model, lang)}
+    return LAYOUT.payload(lang, context(model, lang))
 
 
 def targets(model: dict) -> list[Target]:
     out = []
     for lang in languages(model):
-        data = payload(model, lang)
-        templates = TEMPLATES + [f"i18n/{lang}.yaml"]
-        for ext, renderer in (("html", "trialdocs.render:render_html"),
-                              ("pdf", "trialdocs.pdf:render_pdf")):
-            out.append(Target(f"site-manual.{lang}.{ext}", "site_manual", renderer, data,
-                              templates, None, lang))
+        out += LAYOUT.targets(f"site-manual.{lang}", "site_manual", lang, context(model, lang))
     return out

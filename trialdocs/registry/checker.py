@@ -27,6 +27,7 @@ from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..model import lookup
 from ..load import Source, dotted
+from ..placeholders import strip as without_placeholders
 from ..rules import STARTED
 from ..schema import SCHEMA
 from . import markup
@@ -555,7 +556,8 @@ class RegistryChecker:
                 where = ("identification", "brief_title") if PROMOTIONAL.search(brief) else ("description", "brief_summary")
                 self.warn(where, f"'{found[0]}' is promotional language (§5.2)")
             explained = set(re.findall(r"\(([A-Z][A-Za-z0-9-]*)\)", brief))
-            for token in re.findall(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b", brief):
+            # a placeholder's marker word is no abbreviation (it is reported as a placeholder)
+            for token in re.findall(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b", without_placeholders(brief)):
                 if sum(c.isupper() for c in token) >= 2 and token not in explained \
                         and token not in WELL_KNOWN and f"({token})" not in brief:
                     self.warn(("identification", "brief_title"), f"'{token}' is an abbreviation; "

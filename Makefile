@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check clean bench setup
+.PHONY: build test check clean bench setup generate
 
 build: $(STAMP)
 	$(PY) build.py build
@@ -15,6 +15,10 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(PY) build.py check
+
+# the docs' field tables, schema/trialdocs.schema.json and docs/registry-mapping.md
+generate: $(STAMP)
+	$(PY) -m trialdocs.generate
 
 bench: $(STAMP)
 	$(PY) bench/run.py

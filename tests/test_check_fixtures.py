@@ -85,7 +85,7 @@ EXPECTED = {
     "top-level-list": ["more.yaml:1:1: error: a protocol file must be a mapping of keys (key: value) at the top"],
     "unclosed-bracket": ["trial.yaml:28:7: error: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 27) (is a ']' missing? the list opens on line 27)"],
     "unclosed-quote": ["trial.yaml:5:13: error: YAML syntax error: did not find expected key (while parsing a block mapping at line 4) (is a quote left open on line 4?)"],
-    "unknown-document": ["trial.yaml:9:15: error: protocol.documents[0]: 'registery' is not allowed (did you mean 'registry'? allowed: consent, site_manual, registry, protocol)"],
+    "unknown-document": ["trial.yaml:9:15: error: protocol.documents[0]: 'registery' is not allowed (did you mean 'registry'? allowed: consent, site_manual, registry, usdm, protocol)"],
     "unknown-key-in-list-item": ["trial.yaml:38:5: error: arms[0].lable: unknown field 'lable' (did you mean 'label'?)"],
     "unknown-key-no-suggestion": ["trial.yaml:26:1: error: budget: unknown field 'budget' (allowed here: protocol, identification, status, sponsors, oversight, description, conditions, design, arms, interventions, objectives, outcomes, eligibility, people, officials, central_contacts, sites, references, see_also_links, avail_ipds … (28 in all))"],
     "unknown-key-suggestion": ["trial.yaml:12:3: error: identification.brief_tilte: unknown field 'brief_tilte' (did you mean 'brief_title'?)"],

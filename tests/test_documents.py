@@ -77,7 +77,8 @@ class FakeInputs(keys.Inputs):
 
 def test_key_changes_when_any_stylesheet_of_a_target_changes(example_targets):
     documents = {t.document for t in example_targets if "css" in t.payload}
-    assert documents == set(NAMES)  # every document type has a stylesheet-bearing page
+    # every document type with pages has one here (usdm writes JSON only)
+    assert documents == set(NAMES) - {"usdm"}
     for target in example_targets:
         if not isinstance(target.payload, dict) or "template" not in target.payload:
             continue

@@ -19,8 +19,9 @@ def test_placeholders_in_a_folded_text_and_after_a_value_are_located(example_cop
     text = (example_copy / "trial.yaml").read_text(encoding="utf-8").splitlines()
     patient = (example_copy / "patient.yaml").read_text(encoding="utf-8").splitlines()
     count_line = next(i for i, line in enumerate(text, 1) if "count: 18" in line)
+    mark_line = next(i for i, line in enumerate(patient, 1) if "[PLACEHOLDER" in line)
     assert found == [
-        ("patient.yaml", 26, patient[25].index("[PLACEHOLDER") + 1, "consent.reflection_time.en",
+        ("patient.yaml", mark_line, patient[mark_line - 1].index("[PLACEHOLDER") + 1, "consent.reflection_time.en",
          "placeholder to replace: when the tests start"),
         ("trial.yaml", count_line, text[count_line - 1].index("#") + 1, "design.enrollment.count",
          "invented value to replace: planned number"),

@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("record", type=Path, help="study record (JSON, API v2)")
     imp.add_argument("--into", type=Path, help="protocol folder to create (default: protocol/<nct id>)")
     imp.add_argument("--force", action="store_true", help="replace an existing folder")
+
+    sub.add_parser("schema", help="print the JSON Schema of the protocol format (for editors)")
     return parser
 
 
@@ -177,8 +179,15 @@ def cmd_import(args) -> int:
     return import_command(args)
 
 
+def cmd_schema(args) -> int:
+    from .json_schema import text
+
+    sys.stdout.write(text())
+    return 0
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "clean": cmd_clean, "watch": cmd_watch,
-            "import-ctgov": cmd_import, "init": cmd_init}
+            "import-ctgov": cmd_import, "init": cmd_init, "schema": cmd_schema}
 
 
 def main(argv=None) -> int:

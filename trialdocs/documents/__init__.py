@@ -37,6 +37,7 @@ REGISTRY = (
     Document("site_manual", "trialdocs.documents.site_manual",
              ("site_manual", "schedule", "safety", "sites", "people", "objectives")),
     Document("registry", "trialdocs.documents.registry"),
+    Document("usdm", "trialdocs.documents.usdm"),
     Document("protocol", "trialdocs.documents.protocol",
              ("protocol_document", "schedule", "objectives", "outcomes")),
 )

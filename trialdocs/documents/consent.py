@@ -396,6 +396,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
                                             ("results_return", "results_return"), ("wgs", "wgs"))
                         if consent.get(k) and US_CR in declared],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
+        # fields the catalogue declares shown in the consent (show=), and their headings
+        "fields": _catalogue().document_fields(model, "consent", lang),
+        "labels": _catalogue().document_labels("consent", lang),
     }
 
 
@@ -466,3 +469,9 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
         evidence[element.id] = [f for f in found if f]
     return evidence
 
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

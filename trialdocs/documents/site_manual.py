@@ -545,6 +545,9 @@ def context(model: dict, lang: str) -> dict:
             "sponsor": sponsors["lead"]["name"],
             "coordinator": coordinator["name"] if coordinator else "",
         },
+        # fields the catalogue declares shown in the manual (show=), and their headings
+        "fields": _catalogue().document_fields(model, "site_manual", lang),
+        "labels": _catalogue().document_labels("site_manual", lang),
         "amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
                         "summary": localized(a.get("summary"), lang)}
                        for a in protocol.get("amendments") or []],
@@ -597,3 +600,10 @@ def targets(model: dict) -> list[Target]:
     for lang in languages(model):
         out += LAYOUT.targets(f"site-manual.{lang}", "site_manual", lang, context(model, lang))
     return out
+
+
+def _catalogue():
+    """The field catalogue's reader, imported when a document is rendered, not on ``check``."""
+    from .. import catalogue
+
+    return catalogue

@@ -17,28 +17,9 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import lru_cache
 
-from . import markup
-
-# Markup fields: Markdown in the API, a textblock in PRS (registry.md §1.14).
-MARKUP_KEYS = {
-    ("statusModule", "whyStopped"),
-    ("descriptionModule", "briefSummary"), ("descriptionModule", "detailedDescription"),
-    ("designModule", "designInfo", "interventionModelDescription"),
-    ("designModule", "designInfo", "maskingInfo", "maskingDescription"),
-    ("designModule", "bioSpec", "description"),
-    ("armsInterventionsModule", "armGroups", "*", "description"),
-    ("armsInterventionsModule", "interventions", "*", "description"),
-    ("outcomesModule", "primaryOutcomes", "*", "description"),
-    ("outcomesModule", "secondaryOutcomes", "*", "description"),
-    ("outcomesModule", "otherOutcomes", "*", "description"),
-    ("eligibilityModule", "eligibilityCriteria"), ("eligibilityModule", "genderDescription"),
-    ("eligibilityModule", "studyPopulation"),
-    ("referencesModule", "seeAlsoLinks", "*", "label"),
-    ("referencesModule", "availIpds", "*", "comment"),
-    ("ipdSharingStatementModule", "description"), ("ipdSharingStatementModule", "timeFrame"),
-    ("ipdSharingStatementModule", "accessCriteria"),
-}
+from . import mapping, markup
 
 # What ClinicalTrials.gov derives: never submitted, so never exported or compared.
 DERIVED = {
@@ -58,9 +39,6 @@ DERIVED = {
     ("contactsLocationsModule", "locations", "*", "countryCode"): "computed from the country",
     ("referencesModule", "references", "*", "retractions"): "added from PubMed",
 }
-STATUS_SUBMITTED = ["statusVerifiedDate", "overallStatus", "delayedPosting", "whyStopped",
-                    "expandedAccessInfo", "startDateStruct", "primaryCompletionDateStruct",
-                    "completionDateStruct"]
 
 
 def _put(target: dict, key: str, value):
@@ -72,14 +50,6 @@ def _put(target: dict, key: str, value):
 
 def _md(text):
     return markup.to_api(text) if text else None
-
-
-def _date(struct):
-    if not isinstance(struct, dict) or not struct.get("date"):
-        return None
-    out = {"date": struct["date"]}
-    _put(out, "type", struct.get("type"))
-    return out
 
 
 def eligibility_markdown(eligibility: dict) -> str | None:
@@ -115,237 +85,67 @@ def _contact(ref: dict, people: dict, with_role=True) -> dict:
 
 
 def protocol_section(model: dict) -> dict:
-    """The v2 protocol section of a resolved protocol model (see trialdocs.model)."""
+    """The v2 protocol section of a resolved protocol model (see trialdocs.model).
+
+    The simple fields go across by the catalogue's table (registry/mapping.py);
+    what the API spells differently is composed below, with the table's key names.
+    """
     people = model.get("people_by_id") or {}
-    section = {}
-
-    ident = model.get("identification") or {}
-    module = {}
-    _put(module, "nctId", ident.get("nct_id"))
-    _put(module, "orgStudyIdInfo", {"id": ident["org_study_id"]} if ident.get("org_study_id") else None)
-    secondary = []
-    for item in ident.get("secondary_ids") or []:
-        entry = {"id": item.get("id")}
-        _put(entry, "type", item.get("type"))
-        _put(entry, "domain", item.get("domain"))
-        secondary.append(entry)
-    _put(module, "secondaryIdInfos", secondary)
-    _put(module, "briefTitle", ident.get("brief_title"))
-    _put(module, "officialTitle", ident.get("official_title"))
-    _put(module, "acronym", ident.get("acronym"))
-    _put(section, "identificationModule", module)
-
-    status = model.get("status") or {}
-    module = {}
-    _put(module, "statusVerifiedDate", status.get("verified_date"))
-    _put(module, "overallStatus", status.get("overall_status"))
-    _put(module, "delayedPosting", status.get("delayed_posting"))
-    _put(module, "whyStopped", _md(status.get("why_stopped")))
-    access = {}
-    _put(access, "hasExpandedAccess", status.get("has_expanded_access"))
-    _put(access, "nctId", status.get("expanded_access_nct_id"))
-    _put(module, "expandedAccessInfo", access)
-    _put(module, "startDateStruct", _date(status.get("start_date")))
-    _put(module, "primaryCompletionDateStruct", _date(status.get("primary_completion_date")))
-    _put(module, "completionDateStruct", _date(status.get("completion_date")))
-    _put(section, "statusModule", module)
-
-    sponsors = model.get("sponsors") or {}
-    module = {}
-    party = sponsors.get("responsible_party") or {}
-    if party:
-        entry = {}
-        for key, api in (("type", "type"), ("investigator", "investigatorFullName"),
-                         ("investigator_title", "investigatorTitle"),
-                         ("investigator_affiliation", "investigatorAffiliation"),
-                         ("old_name_title", "oldNameTitle"), ("old_organization", "oldOrganization")):
-            _put(entry, api, party.get(key))
-        _put(module, "responsibleParty", entry)
-    lead = sponsors.get("lead") or {}
-    _put(module, "leadSponsor", {"name": lead["name"]} if lead.get("name") else None)
-    _put(module, "collaborators", [{"name": c["name"]} for c in sponsors.get("collaborators") or []
-                                   if c.get("name")])
-    _put(section, "sponsorCollaboratorsModule", module)
-
-    oversight = model.get("oversight") or {}
-    module = {}
-    for key, api in (("has_dmc", "oversightHasDmc"), ("is_fda_regulated_drug", "isFdaRegulatedDrug"),
-                     ("is_fda_regulated_device", "isFdaRegulatedDevice"),
-                     ("is_unapproved_device", "isUnapprovedDevice"), ("is_ppsd", "isPpsd"),
-                     ("is_us_export", "isUsExport")):
-        _put(module, api, oversight.get(key))
-    _put(section, "oversightModule", module)
-
-    description = model.get("description") or {}
-    module = {}
-    _put(module, "briefSummary", _md(description.get("brief_summary")))
-    _put(module, "detailedDescription", _md(description.get("detailed_description")))
-    _put(section, "descriptionModule", module)
-
-    conditions = model.get("conditions") or {}
-    module = {}
-    _put(module, "conditions", list(conditions.get("conditions") or []))
-    _put(module, "keywords", list(conditions.get("keywords") or []))
-    _put(section, "conditionsModule", module)
-
-    _put(section, "designModule", _design(model.get("design") or {}))
-    _put(section, "armsInterventionsModule", _arms(model))
-
-    outcomes = model.get("outcomes") or {}
-    module = {}
-    for kind, api in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes"),
-                      ("other", "otherOutcomes")):
-        items = []
-        for outcome in outcomes.get(kind) or []:
-            entry = {}
-            _put(entry, "measure", outcome.get("measure"))
-            _put(entry, "description", _md(outcome.get("description")))
-            _put(entry, "timeFrame", outcome.get("time_frame"))
-            items.append(entry)
-        _put(module, api, items)
-    _put(section, "outcomesModule", module)
-
+    # DERIVED references are added by ClinicalTrials.gov from PubMed, never submitted
+    references = [r for r in model.get("references") or [] if r.get("type") != "DERIVED"]
+    section = mapping.export(dict(model, references=references))
+    _arms(model, section)
     eligibility = model.get("eligibility") or {}
-    module = {}
-    _put(module, "eligibilityCriteria", _md(eligibility_markdown(eligibility)))
-    _put(module, "healthyVolunteers", eligibility.get("healthy_volunteers"))
-    _put(module, "sex", eligibility.get("sex"))
-    _put(module, "genderBased", eligibility.get("gender_based"))
-    _put(module, "genderDescription", _md(eligibility.get("gender_description")))
-    _put(module, "minimumAge", eligibility.get("minimum_age"))
-    _put(module, "maximumAge", eligibility.get("maximum_age"))
-    _put(module, "studyPopulation", _md(eligibility.get("study_population")))
-    _put(module, "samplingMethod", eligibility.get("sampling_method"))
-    _put(section, "eligibilityModule", module)
-
-    module = {}
-    _put(module, "centralContacts", [_contact(c, people) for c in model.get("central_contacts") or []])
-    officials = []
-    for official in model.get("officials") or []:
-        entry = {}
-        _put(entry, "name", (people.get(official.get("person")) or {}).get("full_name"))
-        _put(entry, "affiliation", official.get("affiliation"))
-        _put(entry, "role", official.get("role"))
-        officials.append(entry)
-    _put(module, "overallOfficials", officials)
-    locations = []
-    for site in model.get("sites") or []:
-        entry = {}
-        for key in ("facility", "status", "city", "state", "zip", "country"):
-            _put(entry, key, site.get(key))
-        _put(entry, "contacts", [_contact(c, people) for c in site.get("contacts") or []])
-        locations.append(entry)
-    _put(module, "locations", locations)
-    _put(section, "contactsLocationsModule", module)
-
-    module = {}
-    references = []
-    for ref in model.get("references") or []:
-        if ref.get("type") == "DERIVED":
-            continue  # added by ClinicalTrials.gov from PubMed, never submitted
-        entry = {}
-        _put(entry, "pmid", ref.get("pmid"))
-        _put(entry, "type", ref.get("type"))
-        _put(entry, "citation", ref.get("citation"))
-        references.append(entry)
-    _put(module, "references", references)
-    links = []
-    for link in model.get("see_also_links") or []:
-        entry = {}
-        _put(entry, "label", _md(link.get("label")))
-        _put(entry, "url", link.get("url"))
-        links.append(entry)
-    _put(module, "seeAlsoLinks", links)
-    ipds = []
-    for ipd in model.get("avail_ipds") or []:
-        entry = {}
-        for key in ("id", "type", "url"):
-            _put(entry, key, ipd.get(key))
-        _put(entry, "comment", _md(ipd.get("comment")))
-        ipds.append(entry)
-    _put(module, "availIpds", ipds)
-    _put(section, "referencesModule", module)
-
-    ipd = model.get("ipd_sharing") or {}
-    module = {}
-    _put(module, "ipdSharing", ipd.get("sharing"))
-    _put(module, "description", _md(ipd.get("description")))
-    _put(module, "infoTypes", list(ipd.get("info_types") or []))
-    _put(module, "timeFrame", _md(ipd.get("time_frame")))
-    _put(module, "accessCriteria", _md(ipd.get("access_criteria")))
-    _put(module, "url", ipd.get("url"))
-    _put(section, "ipdSharingStatementModule", module)
-    return section
+    _put(mapping._place(section, mapping.key("eligibility")),
+         mapping.key_name("eligibility", "criteria_markdown"), _md(eligibility_markdown(eligibility)))
+    _contacts(model, section, people)
+    return mapping.prune(section)
 
 
-def _design(design: dict) -> dict:
-    module = {}
-    _put(module, "studyType", design.get("study_type"))
-    _put(module, "patientRegistry", design.get("patient_registry"))
-    _put(module, "targetDuration", design.get("target_duration"))
-    _put(module, "phases", list(design.get("phases") or []))
-    info = {}
-    _put(info, "allocation", design.get("allocation"))
-    _put(info, "interventionModel", design.get("intervention_model"))
-    _put(info, "interventionModelDescription", _md(design.get("intervention_model_description")))
-    _put(info, "primaryPurpose", design.get("primary_purpose"))
-    _put(info, "observationalModel", design.get("observational_model"))
-    _put(info, "timePerspective", design.get("time_perspective"))
-    masking = {}
-    _put(masking, "masking", design.get("masking"))
-    _put(masking, "maskingDescription", _md(design.get("masking_description")))
-    _put(masking, "whoMasked", list(design.get("who_masked") or []))
-    _put(info, "maskingInfo", masking)
-    _put(module, "designInfo", info)
-    bio = design.get("bio_spec") or {}
-    spec = {}
-    _put(spec, "retention", bio.get("retention"))
-    _put(spec, "description", _md(bio.get("description")))
-    _put(module, "bioSpec", spec)
-    enrollment = design.get("enrollment") or {}
-    if enrollment.get("count") is not None:
-        entry = {"count": enrollment["count"]}
-        _put(entry, "type", enrollment.get("type"))
-        module["enrollmentInfo"] = entry
-    types = design.get("expanded_access_types") or {}
-    access = {}
-    for key in ("individual", "intermediate", "treatment"):
-        _put(access, key, types.get(key))
-    _put(module, "expandedAccessTypes", access)
-    return module
+def _items(section: dict, *path) -> list:
+    """The API entries of a protocol list, one per item (mapping.export made them)."""
+    found = mapping.get(section, mapping.key(*path))
+    return found if isinstance(found, list) else []
 
 
-def _arms(model: dict) -> dict:
+def _contacts(model: dict, section: dict, people: dict):
+    person = mapping.key_name("officials", "*", "person")
+    for official, entry in zip(model.get("officials") or [], _items(section, "officials")):
+        name = (people.get(official.get("person")) or {}).get("full_name")
+        composed = {person: name} if name else {}
+        composed.update(entry)
+        entry.clear()
+        entry.update(composed)
+    for ref, entry in zip(model.get("central_contacts") or [], _items(section, "central_contacts")):
+        entry.update(_contact(ref, people) | entry)
+    contacts = mapping.key("sites", "*", "contacts")
+    inner = contacts[contacts.index("*") + 1:]
+    for site, entry in zip(model.get("sites") or [], _items(section, "sites")):
+        for ref, contact in zip(site.get("contacts") or [], mapping.get(entry, inner) or []):
+            composed = _contact(ref, people)
+            composed.update(contact)
+            contact.clear()
+            contact.update(composed)
+
+
+def _arms(model: dict, section: dict):
+    """interventionNames and armGroupLabels: the API links arms and interventions by label."""
     interventions = model.get("interventions") or []
     by_id = {i.get("id"): i for i in interventions}
     labels_of = {i.get("id"): [] for i in interventions}
-    arms = []
-    for arm in model.get("arms") or []:
-        entry = {}
-        _put(entry, "label", arm.get("label"))
-        _put(entry, "type", arm.get("type"))
-        _put(entry, "description", _md(arm.get("description")))
+    names_key = mapping.key_name("arms", "*", "interventions")
+    for arm, entry in zip(model.get("arms") or [], _items(section, "arms")):
         names = []
         for ref in arm.get("interventions") or []:
             if ref in by_id:
                 names.append(intervention_label(by_id[ref]))
                 labels_of[ref].append(arm.get("label"))
-        _put(entry, "interventionNames", names)
-        arms.append(entry)
-    items = []
-    for intervention in interventions:
-        entry = {}
-        _put(entry, "type", intervention.get("type"))
-        _put(entry, "name", intervention.get("name"))
-        _put(entry, "description", _md(intervention.get("description")))
-        # The API lists an intervention's arms in code-point order of their labels.
-        _put(entry, "armGroupLabels", sorted(set(filter(None, labels_of.get(intervention.get("id"), [])))))
-        _put(entry, "otherNames", list(intervention.get("other_names") or []))
-        items.append(entry)
-    module = {}
-    _put(module, "armGroups", arms)
-    _put(module, "interventions", items)
-    return module
+        _put(entry, names_key, names)
+    for intervention, entry in zip(interventions, _items(section, "interventions")):
+        # An API key with no protocol field of its own: the labels of the arms that
+        # name the intervention, in code-point order as the API lists them.
+        _put(entry, "armGroupLabels",
+             sorted(set(filter(None, labels_of.get(intervention.get("id"), [])))))
 
 
 def study(model: dict) -> dict:
@@ -371,6 +171,7 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
     real records: ``locations_nested``) are removed too, with their reason.
     """
     section = copy.deepcopy(section)
+    known = known_keys()
     removed = []
     status = section.get("statusModule")
     if isinstance(status, dict):
@@ -381,7 +182,7 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
                             f"lastKnownStatus {status['lastKnownStatus']}"))
             status["overallStatus"] = status["lastKnownStatus"]
         for key in list(status):
-            if key not in STATUS_SUBMITTED:
+            if key not in status_submitted():
                 removed.append((f"statusModule.{key}", "a date or status kept by ClinicalTrials.gov"))
                 del status[key]
     module = section.get("referencesModule")
@@ -398,9 +199,9 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
             for key in list(value):
                 here = path + (key,)
                 reason = DERIVED.get(_generic(here))
-                if reason is None and len(here) == 1 and key not in KNOWN_KEYS:
+                if reason is None and len(here) == 1 and key not in known:
                     reason = "not a field of the API's protocol section (an unknown module)"
-                if reason is None and len(here) == 2 and key not in KNOWN_KEYS.get(here[0], {key}):
+                if reason is None and len(here) == 2 and key not in known.get(here[0], {key}):
                     reason = "not a field of the API's protocol section"
                 if reason is not None:
                     removed.append((".".join(map(str, here)), reason))
@@ -424,24 +225,21 @@ def submitted_part(section: dict) -> tuple[dict, list[tuple[str, str]]]:
     return section, unique
 
 
-KNOWN_KEYS = {
-    "identificationModule": {"nctId", "nctIdAliases", "orgStudyIdInfo", "secondaryIdInfos",
-                             "organization", "briefTitle", "officialTitle", "acronym"},
-    "statusModule": set(STATUS_SUBMITTED),
-    "sponsorCollaboratorsModule": {"responsibleParty", "leadSponsor", "collaborators"},
-    "oversightModule": {"oversightHasDmc", "isFdaRegulatedDrug", "isFdaRegulatedDevice",
-                        "isUnapprovedDevice", "isPpsd", "isUsExport", "fdaaa801Violation"},
-    "descriptionModule": {"briefSummary", "detailedDescription"},
-    "conditionsModule": {"conditions", "keywords"},
-    "designModule": {"studyType", "patientRegistry", "targetDuration", "phases", "designInfo",
-                     "bioSpec", "enrollmentInfo", "expandedAccessTypes", "nPtrsToThisExpAccNctId"},
-    "armsInterventionsModule": {"armGroups", "interventions"},
-    "outcomesModule": {"primaryOutcomes", "secondaryOutcomes", "otherOutcomes"},
-    "eligibilityModule": {"eligibilityCriteria", "healthyVolunteers", "sex", "genderBased",
-                          "genderDescription", "minimumAge", "maximumAge", "stdAges",
-                          "studyPopulation", "samplingMethod"},
-    "contactsLocationsModule": {"centralContacts", "overallOfficials", "locations"},
-    "referencesModule": {"references", "seeAlsoLinks", "availIpds"},
-    "ipdSharingStatementModule": {"ipdSharing", "description", "infoTypes", "timeFrame",
-                                  "accessCriteria", "url"},
-}
+@lru_cache(maxsize=1)
+def known_keys() -> dict:
+    """Module -> its keys: what the catalogue maps, and what ClinicalTrials.gov derives."""
+    known: dict = {}
+    for f in mapping.catalogue.ctgov_fields():
+        if len(f.ctgov) >= 2:
+            known.setdefault(f.ctgov[0], set()).add(f.ctgov[1])
+    for path in DERIVED:
+        known.setdefault(path[0], set()).add(path[1])
+    known["armsInterventionsModule"].update({"armGroups", "interventions"})
+    return known
+
+
+@lru_cache(maxsize=1)
+def status_submitted() -> frozenset:
+    """The status keys a sponsor submits (the rest are dates and statuses kept by ClinicalTrials.gov)."""
+    return frozenset(f.ctgov[1] for f in mapping.catalogue.ctgov_fields()
+                     if f.ctgov[0] == "statusModule" and len(f.ctgov) > 1)

@@ -39,7 +39,7 @@ from .. import codes
 from ..errors import TrialdocsError
 from ..load import MAX_FILE_BYTES, resolve_plain
 from ..schema import AGE_RE
-from . import ctgov_json, markup
+from . import ctgov_json, mapping, markup
 
 PARTIAL_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 AGE = re.compile(AGE_RE)
@@ -177,6 +177,43 @@ class _Converter:
         self.out.lacked.append((path, what))
         return value
 
+    # the table ------------------------------------------------------------------
+    def field(self, f, index=None):
+        """A simple field's value in the record, found and converted by the catalogue's table."""
+        value, spelled = mapping.value_at(self.section, f, index)
+        rules = f.rules
+        if rules.get("type") == "list":
+            allowed = (rules.get("schema") or {}).get("allowed")
+            if allowed is None:
+                return self.texts(value, spelled)
+            found = [self.code(v, allowed, f"{spelled}[{i}]")
+                     for i, v in enumerate(self.listed(value, spelled))]
+            return [v for v in found if v]
+        if rules.get("type") == "boolean":
+            return self.flag(value, spelled)
+        if rules.get("allowed") is not None:
+            return self.code(value, rules["allowed"], spelled)
+        return self.text(value, spelled, f.markdown)
+
+    def simple(self, prefix, index=None, skip=()):
+        """The simple fields of the protocol record at prefix, read by the table.
+
+        ``skip`` names fields the module's own code converts (with a default or
+        a check of its own); nested records (``bio_spec``) are filled as they come.
+        """
+        out, n = {}, len(prefix)
+        for f in mapping.simple_fields():
+            rest = f.path[n:]
+            if f.path[:n] != prefix or not rest or "*" in rest or rest[0] in skip:
+                continue
+            value = self.field(f, index)
+            if not mapping.absent(value):
+                target = out
+                for key in rest[:-1]:
+                    target = target.setdefault(key, {})
+                target[rest[-1]] = value
+        return out
+
     # modules -------------------------------------------------------------------
     def convert(self) -> Imported:
         s = self.section
@@ -184,25 +221,25 @@ class _Converter:
             if not isinstance(value, dict):
                 self.out.dropped.append((name, f"expected a module (a mapping), found {type(value).__name__}"))
         data = self.out.data
-        ident = self.identification(_dict(s.get("identificationModule")))
-        status = self.status(_dict(s.get("statusModule")))
-        data["protocol"] = self.protocol(ident, _dict(s.get("statusModule")))
+        ident = self.identification(_dict(s.get(mapping.module("identification"))))
+        status = self.status(_dict(s.get(mapping.module("status"))))
+        data["protocol"] = self.protocol(ident, _dict(s.get(mapping.module("status"))))
         data["identification"] = ident
         data["status"] = status
-        data["sponsors"] = self.sponsors(_dict(s.get("sponsorCollaboratorsModule")))
-        put(data, "oversight", self.oversight(_dict(s.get("oversightModule"))))
-        data["description"] = self.description(_dict(s.get("descriptionModule")))
-        data["conditions"] = self.conditions(_dict(s.get("conditionsModule")))
-        data["design"] = self.design(_dict(s.get("designModule")))
-        arms, interventions = self.arms(_dict(s.get("armsInterventionsModule")))
+        data["sponsors"] = self.sponsors(_dict(s.get(mapping.module("sponsors"))))
+        put(data, "oversight", self.oversight(_dict(s.get(mapping.module("oversight")))))
+        data["description"] = self.description(_dict(s.get(mapping.module("description"))))
+        data["conditions"] = self.conditions(_dict(s.get(mapping.module("conditions"))))
+        data["design"] = self.design(_dict(s.get(mapping.module("design"))))
+        arms, interventions = self.arms(_dict(s.get(mapping.module("arms"))))
         put(data, "arms", arms)
         put(data, "interventions", interventions)
         self.allocation_fill(data)
-        put(data, "outcomes", self.outcomes(_dict(s.get("outcomesModule"))))
-        data["eligibility"] = self.eligibility(_dict(s.get("eligibilityModule")))
-        self.contacts(_dict(s.get("contactsLocationsModule")))
-        self.references(_dict(s.get("referencesModule")))
-        put(data, "ipd_sharing", self.ipd(_dict(s.get("ipdSharingStatementModule"))))
+        put(data, "outcomes", self.outcomes(_dict(s.get(mapping.module("outcomes")))))
+        data["eligibility"] = self.eligibility(_dict(s.get(mapping.module("eligibility"))))
+        self.contacts(_dict(s.get(mapping.module("sites"))))
+        self.references(_dict(s.get(mapping.module("references"))))
+        put(data, "ipd_sharing", self.ipd(_dict(s.get(mapping.module("ipd_sharing")))))
         _, removed = ctgov_json.submitted_part(s)
         for path, reason in removed:
             target = self.out.dropped if reason.startswith("not a field") else self.out.derived
@@ -259,8 +296,8 @@ class _Converter:
         put(out, "brief_title", self.text(m.get("briefTitle"), "identificationModule.briefTitle")
             or self.lack("identification.brief_title", "the brief title",
                          self.text(m.get("officialTitle"), "officialTitle") or "Untitled study"))
-        put(out, "official_title", self.text(m.get("officialTitle"), "identificationModule.officialTitle"))
-        put(out, "acronym", self.text(m.get("acronym"), "identificationModule.acronym"))
+        for key in ("official_title", "acronym"):
+            put(out, key, self.field(mapping.catalogue.by_path()[("identification", key)]))
         return out
 
     def date_struct(self, value, path, key, overall):
@@ -313,11 +350,9 @@ class _Converter:
         if overall is None:
             overall = self.lack("status.overall_status", "the overall status", "NOT_YET_RECRUITING")
         out["overall_status"] = overall
-        put(out, "why_stopped", self.text(m.get("whyStopped"), "statusModule.whyStopped", True))
-        put(out, "delayed_posting", self.flag(m.get("delayedPosting"), "statusModule.delayedPosting"))
+        for key in ("why_stopped", "delayed_posting", "has_expanded_access"):
+            put(out, key, self.field(mapping.catalogue.by_path()[("status", key)]))
         access = _dict(m.get("expandedAccessInfo"))
-        put(out, "has_expanded_access", self.flag(access.get("hasExpandedAccess"),
-                                                  "statusModule.expandedAccessInfo.hasExpandedAccess"))
         nct = access.get("nctId")
         if isinstance(nct, str) and NCT.match(nct):
             out["expanded_access_nct_id"] = nct
@@ -374,84 +409,36 @@ class _Converter:
                                                          "responsible_party"].index(kv[0])))
 
     def oversight(self, m):
-        out = {}
-        for key, api in (("has_dmc", "oversightHasDmc"), ("is_fda_regulated_drug", "isFdaRegulatedDrug"),
-                         ("is_fda_regulated_device", "isFdaRegulatedDevice"),
-                         ("is_unapproved_device", "isUnapprovedDevice"), ("is_ppsd", "isPpsd"),
-                         ("is_us_export", "isUsExport")):
-            put(out, key, self.flag(m.get(api), f"oversightModule.{api}"))
-        return out
+        return self.simple(("oversight",))
 
     def description(self, m):
-        out = {}
-        put(out, "brief_summary", self.text(m.get("briefSummary"), "descriptionModule.briefSummary", True)
-            or self.lack("description.brief_summary", "the brief summary", "(no summary in the record)"))
-        put(out, "detailed_description", self.text(m.get("detailedDescription"),
-                                                   "descriptionModule.detailedDescription", True))
+        out = self.simple(("description",))
+        if "brief_summary" not in out:
+            out = {"brief_summary": self.lack("description.brief_summary", "the brief summary",
+                                              "(no summary in the record)"), **out}
         return out
 
     def conditions(self, m):
-        out = {"conditions": self.texts(m.get("conditions"), "conditionsModule.conditions")}
-        if not out["conditions"]:
-            out["conditions"] = self.lack("conditions.conditions", "a condition", ["(not given)"])
-        put(out, "keywords", self.texts(m.get("keywords"), "conditionsModule.keywords"))
+        out = self.simple(("conditions",))
+        if not out.get("conditions"):
+            out = {"conditions": self.lack("conditions.conditions", "a condition", ["(not given)"]),
+                   **out}
         return out
 
     def design(self, m):
-        out = {}
-        out["study_type"] = self.code(m.get("studyType"), codes.STUDY_TYPE, "designModule.studyType") \
+        out = self.simple(("design",), skip=("study_type", "enrollment"))
+        study_type = self.field(mapping.catalogue.by_path()[("design", "study_type")]) \
             or self.lack("design.study_type", "the study type", "INTERVENTIONAL")
-        put(out, "patient_registry", self.flag(m.get("patientRegistry"), "designModule.patientRegistry"))
-        put(out, "target_duration", self.text(m.get("targetDuration"), "designModule.targetDuration"))
-        phases = [self.code(p, codes.PHASE, f"designModule.phases[{i}]")
-                  for i, p in enumerate(self.listed(m.get("phases"), "designModule.phases"))]
-        put(out, "phases", [p for p in phases if p])
-        info = _dict(m.get("designInfo"))
-        put(out, "primary_purpose", self.code(info.get("primaryPurpose"), codes.PRIMARY_PURPOSE,
-                                              "designModule.designInfo.primaryPurpose"))
-        put(out, "allocation", self.code(info.get("allocation"), codes.ALLOCATION,
-                                         "designModule.designInfo.allocation"))
-        put(out, "intervention_model", self.code(info.get("interventionModel"), codes.INTERVENTION_MODEL,
-                                                 "designModule.designInfo.interventionModel"))
-        put(out, "intervention_model_description",
-            self.text(info.get("interventionModelDescription"),
-                      "designModule.designInfo.interventionModelDescription", True))
-        put(out, "observational_model", self.code(info.get("observationalModel"),
-                                                  codes.OBSERVATIONAL_MODEL,
-                                                  "designModule.designInfo.observationalModel"))
-        put(out, "time_perspective", self.code(info.get("timePerspective"), codes.TIME_PERSPECTIVE,
-                                               "designModule.designInfo.timePerspective"))
-        masking = _dict(info.get("maskingInfo"))
-        who = [self.code(w, codes.WHO_MASKED, f"designModule.designInfo.maskingInfo.whoMasked[{i}]")
-               for i, w in enumerate(self.listed(masking.get("whoMasked"),
-                                                 "designModule.designInfo.maskingInfo.whoMasked"))]
-        level = self.code(masking.get("masking"), codes.MASKING, "designModule.designInfo.maskingInfo.masking")
-        put(out, "masking", level)
-        put(out, "who_masked", [w for w in who if w])
-        put(out, "masking_description", self.text(masking.get("maskingDescription"),
-                                                  "designModule.designInfo.maskingInfo.maskingDescription",
-                                                  True))
-        bio = _dict(m.get("bioSpec"))
-        spec = {}
-        put(spec, "retention", self.code(bio.get("retention"), codes.BIO_SPEC_RETENTION,
-                                         "designModule.bioSpec.retention"))
-        put(spec, "description", self.text(bio.get("description"), "designModule.bioSpec.description", True))
-        put(out, "bio_spec", spec)
-        enrollment = _dict(m.get("enrollmentInfo"))
-        count = enrollment.get("count")
+        out = {"study_type": study_type, **out}
+        count_field = mapping.catalogue.by_path()[("design", "enrollment", "count")]
+        count, spelled = mapping.value_at(self.section, count_field)
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             if count is not None:
-                self.out.dropped.append(("designModule.enrollmentInfo.count", f"{count!r} is not a count"))
+                self.out.dropped.append((spelled, f"{count!r} is not a count"))
         else:
             entry = {"count": count}
-            put(entry, "type", self.code(enrollment.get("type"), codes.DATE_TYPE,
-                                         "designModule.enrollmentInfo.type"))
+            put(entry, "type", self.field(mapping.catalogue.by_path()[("design", "enrollment", "type")]))
             out["enrollment"] = entry
-        types = _dict(m.get("expandedAccessTypes"))
-        access = {}
-        for key in ("individual", "intermediate", "treatment"):
-            put(access, key, self.flag(types.get(key), f"designModule.expandedAccessTypes.{key}"))
-        put(out, "expanded_access_types", access)
         return out
 
     def arms(self, m):
@@ -516,19 +503,15 @@ class _Converter:
 
     def outcomes(self, m):
         out = {}
-        for kind, api in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes"),
-                          ("other", "otherOutcomes")):
+        for kind in ("primary", "secondary", "other"):
+            api = mapping.key("outcomes", kind)
             items = []
-            for i, item in self.records(m.get(api), f"outcomesModule.{api}"):
-                path = f"outcomesModule.{api}[{i}]"
-                measure = self.text(item.get("measure"), path + ".measure")
-                if not measure:
-                    measure = self.lack(f"outcomes.{kind}.{len(items)}.measure", "the outcome title",
-                                        "(no title in the record)")
-                entry = {"measure": measure}
-                put(entry, "description", self.text(item.get("description"), path + ".description", True))
-                put(entry, "time_frame", self.text(item.get("timeFrame"), path + ".timeFrame"))
-                items.append(entry)
+            for i, item in self.records(mapping.get(self.section, api), ".".join(api)):
+                entry = self.simple(("outcomes", kind, "*"), index={0: i})
+                if "measure" not in entry:
+                    entry["measure"] = self.lack(f"outcomes.{kind}.{len(items)}.measure",
+                                                 "the outcome title", "(no title in the record)")
+                items.append({"measure": entry.pop("measure"), **entry})
             put(out, kind, items)
         return out
 
@@ -548,24 +531,21 @@ class _Converter:
         return None
 
     def eligibility(self, m):
-        out = {}
-        sex = self.code(m.get("sex"), codes.SEX, "eligibilityModule.sex")
-        out["sex"] = sex or self.lack("eligibility.sex", "the sex eligible; set to ALL", "ALL")
-        put(out, "gender_based", self.flag(m.get("genderBased"), "eligibilityModule.genderBased"))
-        put(out, "gender_description", self.text(m.get("genderDescription"),
-                                                 "eligibilityModule.genderDescription", True))
-        put(out, "minimum_age", self.age(m.get("minimumAge"), "eligibilityModule.minimumAge"))
-        put(out, "maximum_age", self.age(m.get("maximumAge"), "eligibilityModule.maximumAge"))
-        healthy = self.flag(m.get("healthyVolunteers"), "eligibilityModule.healthyVolunteers")
-        out["healthy_volunteers"] = healthy if healthy is not None else self.lack(
+        out = self.simple(("eligibility",), skip=("sex", "minimum_age", "maximum_age",
+                                                  "healthy_volunteers"))
+        sex = self.field(mapping.catalogue.by_path()[("eligibility", "sex")])
+        first = {"sex": sex or self.lack("eligibility.sex", "the sex eligible; set to ALL", "ALL")}
+        for key in ("minimum_age", "maximum_age"):
+            value, spelled = mapping.value_at(self.section, mapping.catalogue.by_path()[("eligibility", key)])
+            put(first, key, self.age(value, spelled))
+        healthy = self.field(mapping.catalogue.by_path()[("eligibility", "healthy_volunteers")])
+        first["healthy_volunteers"] = healthy if healthy is not None else self.lack(
             "eligibility.healthy_volunteers", "whether healthy volunteers are accepted; set to false",
             False)
-        put(out, "criteria_markdown", self.text(m.get("eligibilityCriteria"),
-                                                "eligibilityModule.eligibilityCriteria", True))
-        put(out, "study_population", self.text(m.get("studyPopulation"),
-                                               "eligibilityModule.studyPopulation", True))
-        put(out, "sampling_method", self.text(m.get("samplingMethod"), "eligibilityModule.samplingMethod"))
-        return out
+        criteria = mapping.key("eligibility", "criteria_markdown")
+        put(first, "criteria_markdown", self.text(mapping.get(self.section, criteria),
+                                                  ".".join(criteria), True))
+        return {**first, **out}
 
     # people -------------------------------------------------------------------------
     def person(self, entry, path, contact: bool):
@@ -676,23 +656,18 @@ class _Converter:
             refs.append(entry)
         put(data, "references", refs)
         links = []
-        for i, item in self.records(m.get("seeAlsoLinks"), "referencesModule.seeAlsoLinks"):
-            path = f"referencesModule.seeAlsoLinks[{i}]"
-            url = self.text(item.get("url"), path + ".url")
-            if not url:
-                self.out.dropped.append((path, "a link without a URL"))
+        api = mapping.key("see_also_links")
+        for i, item in self.records(mapping.get(self.section, api), ".".join(api)):
+            entry = self.simple(("see_also_links", "*"), index={0: i})
+            if "url" not in entry:
+                self.out.dropped.append((f"{'.'.join(api)}[{i}]", "a link without a URL"))
                 continue
-            entry = {"url": url}
-            put(entry, "label", self.text(item.get("label"), path + ".label", True))
-            links.append(entry)
+            links.append({"url": entry.pop("url"), **entry})
         put(data, "see_also_links", links)
         ipds = []
-        for i, item in self.records(m.get("availIpds"), "referencesModule.availIpds"):
-            path = f"referencesModule.availIpds[{i}]"
-            entry = {}
-            for key in ("id", "type", "url"):
-                put(entry, key, self.text(item.get(key), f"{path}.{key}"))
-            put(entry, "comment", self.text(item.get("comment"), path + ".comment", True))
+        api = mapping.key("avail_ipds")
+        for i, item in self.records(mapping.get(self.section, api), ".".join(api)):
+            entry = self.simple(("avail_ipds", "*"), index={0: i})
             if entry:
                 ipds.append(entry)
         put(data, "avail_ipds", ipds)
@@ -700,22 +675,12 @@ class _Converter:
     def ipd(self, m):
         if not m:
             return {}
-        out = {}
-        sharing = self.code(m.get("ipdSharing"), codes.IPD_SHARING, "ipdSharingStatementModule.ipdSharing")
+        sharing = self.field(mapping.catalogue.by_path()[("ipd_sharing", "sharing")])
         if sharing is None:
-            self.out.dropped.append(("ipdSharingStatementModule", "an IPD statement without a "
+            self.out.dropped.append((mapping.module("ipd_sharing"), "an IPD statement without a "
                                      "sharing answer"))
             return {}
-        out["sharing"] = sharing
-        put(out, "description", self.text(m.get("description"), "ipdSharingStatementModule.description", True))
-        types = [self.code(t, codes.IPD_INFO_TYPE, f"ipdSharingStatementModule.infoTypes[{i}]")
-                 for i, t in enumerate(self.listed(m.get("infoTypes"), "ipdSharingStatementModule.infoTypes"))]
-        put(out, "info_types", [t for t in types if t])
-        put(out, "time_frame", self.text(m.get("timeFrame"), "ipdSharingStatementModule.timeFrame", True))
-        put(out, "access_criteria", self.text(m.get("accessCriteria"),
-                                              "ipdSharingStatementModule.accessCriteria", True))
-        put(out, "url", self.text(m.get("url"), "ipdSharingStatementModule.url"))
-        return out
+        return {"sharing": sharing, **self.simple(("ipd_sharing",), skip=("sharing",))}
 
 
 def put(target: dict, key, value):

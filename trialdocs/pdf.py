@@ -18,15 +18,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import font_source_sans_pro
 
 from .render import TEMPLATES, html_context, render_template
-from .errors import TrialdocsError
+from .errors import RefusedResource, TemplateError
 
 FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
 ALLOWED_ROOTS = (TEMPLATES, FONT_DIR)
@@ -35,10 +38,6 @@ FONT_FACES = [("Regular", "normal", 400), ("It", "italic", 400),
               ("Semibold", "normal", 600), ("Bold", "normal", 700), ("BoldIt", "italic", 700)]
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-
-
-class RefusedResource(TrialdocsError):
-    pass
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,6 +99,40 @@ def stylesheet(names: tuple):
                           font_config=_font_config())
 
 
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def weasyprint_warnings(what: str):
+    """WeasyPrint's warnings while rendering ``what``: shown, never lost.
+
+    WeasyPrint reports an ignored CSS rule or a missing glyph on its logger,
+    which has no handler of ours: such warnings vanished. They are printed
+    on stderr; with ``TRIALDOCS_STRICT_RENDER`` set (the test suite sets it)
+    the first one fails the render, so a template or style change that
+    WeasyPrint does not understand fails a test.
+    """
+    logger = logging.getLogger("weasyprint")
+    handler = _Records()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    messages = [r.getMessage() for r in handler.records]
+    if messages and os.environ.get("TRIALDOCS_STRICT_RENDER"):
+        raise TemplateError(f"{what}: WeasyPrint warned: {messages[0]}"
+                            + (f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""))
+    for message in messages:
+        print(f"trialdocs: warning: {what}: WeasyPrint: {message}", file=sys.stderr)
+
+
 def render_document(payload: dict, html: str | None = None):
     """Lay out a payload's HTML; returns WeasyPrint's Document (pages, outline).
 
@@ -109,21 +142,23 @@ def render_document(payload: dict, html: str | None = None):
     weasyprint, _, fatal, _ = _weasyprint()
     if html is None:
         html = render_template(payload["template"], html_context(payload))
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
-                               url_fetcher=fetcher())
-    try:
-        return document.render(stylesheets=[stylesheet(tuple(payload.get("print_css", [])))],
-                               font_config=_font_config(), pdf_variant=PDF_VARIANT,
-                               pdf_tags=True, uncompressed_pdf=False)
-    except fatal as exc:
-        raise RefusedResource(str(exc)) from None
+    with weasyprint_warnings(payload["template"]):
+        document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
+                                   url_fetcher=fetcher())
+        try:
+            return document.render(stylesheets=[stylesheet(tuple(payload.get("print_css", [])))],
+                                   font_config=_font_config(), pdf_variant=PDF_VARIANT,
+                                   pdf_tags=True, uncompressed_pdf=False)
+        except fatal as exc:
+            raise RefusedResource(str(exc)) from None
 
 
 def render_pdf(payload: dict, html: str | None = None) -> bytes:
     """Renderer for ``.pdf`` targets."""
     document = render_document(payload, html)
     _, _, fatal, _ = _weasyprint()
-    try:
-        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    except fatal as exc:
-        raise RefusedResource(str(exc)) from None
+    with weasyprint_warnings(payload["template"]):
+        try:
+            return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        except fatal as exc:
+            raise RefusedResource(str(exc)) from None

@@ -22,15 +22,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from . import codes
-from .errors import TrialdocsError
-from .load import load_protocol_file_plain
+from .errors import TemplateError
+from .i18n import TEMPLATES, strings  # noqa: F401 (strings: part of the render API)
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-
-
-class TemplateError(TrialdocsError):
-    """A template failed; the message names the template file and line."""
 
 
 # -- Markdown ----------------------------------------------------------------
@@ -85,15 +80,6 @@ def markdown_inline(text) -> Markup:
     if not text:
         return Markup("")
     return Markup(markdown_parser().renderInline(str(text)))
-
-
-# -- template strings (headings, labels) per language --------------------------
-
-@functools.lru_cache(maxsize=None)
-def strings(lang: str) -> dict:
-    """The template strings of one language, from templates/i18n/<lang>.yaml."""
-    data = load_protocol_file_plain(TEMPLATES / "i18n" / f"{lang}.yaml")
-    return data
 
 
 # -- Jinja ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..load import dotted
 from ..model import format_address, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
+from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Layout, Target
 
@@ -40,14 +41,6 @@ class Element:
 
     def applies(self, declared: set, data: dict) -> bool:
         return bool(self.regimes & declared) and (not self.when or CONDITIONS[self.when](data))
-
-
-def strings(lang: str) -> dict:
-    """The interface strings of a language. Imported on use: ``check`` imports this
-    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
-    from ..render import strings as load_strings
-
-    return load_strings(lang)
 
 
 def _get(data, dotted_path):
@@ -417,7 +410,7 @@ def targets(model: dict) -> list[Target]:
 
 def _plain_text(markdown_text: str) -> str:
     """What a reader sees of a Markdown text: its words, without markup."""
-    from ..render import markdown
+    from ..render import markdown  # only when building: check imports no renderer
 
     rendered = re.sub(r"<[^>]+>", " ", str(markdown(markdown_text)))
     return re.sub(r"\s+", " ", html.unescape(rendered)).strip()

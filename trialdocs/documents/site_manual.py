@@ -23,6 +23,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized
+from ..i18n import strings
 from ..targets import Layout, Target
 
 CODE = "site_manual"
@@ -44,14 +45,6 @@ CLOCKS = [
     ("fda_other", "us_fda"),
     ("cr_problem", "us_common_rule"),
 ]
-
-
-def strings(lang: str) -> dict:
-    """The interface strings of a language. Imported on use: ``check`` imports this
-    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
-    from ..render import strings as load_strings
-
-    return load_strings(lang)
 
 
 def languages(data: dict) -> list[str]:

@@ -119,7 +119,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
                         for p in sorted(out.rglob("*")) if p.is_file()
                         and not any(part.startswith(".") for part in p.relative_to(out).parts)})
     assert digests[0] == digests[1]
-    assert len(digests[0]) == 5  # 2 HTML, 2 PDF, the manifest
+    assert len(digests[0]) == 11  # 2 HTML, 2 PDF, the manifest, 5 fonts and their licence
 
 
 def test_missing_risks_fails_check_and_keeps_previous_output(example_copy, tmp_path):

@@ -107,9 +107,13 @@ class Plan:
 
 
 def select(targets, only=None, sites=None, langs=None):
-    """The targets a build was asked for: --only documents, --site and --lang filters."""
+    """The targets a build was asked for: --only documents, --site and --lang filters.
+
+    Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
+    """
     return [t for t in targets
-            if (not only or t.document in only)
+            if t.document == "assets"
+            or (not only or t.document in only)
             and (not sites or t.site in sites)
             and (not langs or t.lang in langs)]
 
@@ -162,6 +166,9 @@ def plan_full(checked, output_root: Path, inputs: Inputs, options, digest: str) 
     result.costs = cache.get("costs", {}) if cache else {}
     for _, module in document_modules(checked.documents):
         result.targets += module.targets(model)
+    if any(t.renderer == HTML_RENDERER for t in result.targets):
+        from . import assets
+        result.targets += assets.targets()  # the fonts every HTML page loads
     seen = set()
     for target in result.targets:
         if target.path in seen:

@@ -91,6 +91,25 @@ def css_string(value) -> Markup:
     return Markup(text)
 
 
+@jinja2.pass_context
+def lang_attr(context, text_lang) -> Markup:
+    """`` lang="xx"`` for an element whose text is not in the document's language, else nothing.
+
+    ``text_lang`` comes from the document's context (model.language_of).
+    """
+    if text_lang and text_lang != context["lang"]:
+        return Markup(' lang="{}"').format(text_lang)
+    return Markup("")
+
+
+@jinja2.pass_context
+def in_lang(context, text, text_lang) -> Markup:
+    """Inline text, inside ``<span lang>`` when its language is not the document's."""
+    if text_lang and text_lang != context["lang"]:
+        return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+    return escape(text)
+
+
 def _localize(value, lang):
     if isinstance(value, dict):
         return value.get(lang, "")
@@ -112,6 +131,8 @@ def environment(autoescape: bool = True) -> jinja2.Environment:
     env.filters["tr"] = _localize
     env.filters["css_string"] = css_string
     env.globals["codes"] = codes
+    env.globals["lang_attr"] = lang_attr
+    env.filters["in_lang"] = in_lang
     return env
 
 
@@ -135,9 +156,13 @@ def _template_frame(exc) -> str:
 
 
 def html_context(payload: dict) -> dict:
+    from .assets import font_face_css
+
     lang = payload["lang"]
+    assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
     return {**payload["context"], "lang": lang, "s": strings(lang),
-            "css": stylesheet_text(payload.get("css", []))}
+            "css": stylesheet_text(payload.get("css", [])),
+            "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
 
 def stylesheet_text(names) -> Markup:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
-from ..model import format_address, localized, lookup
+from ..model import format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
 from ..i18n import strings
@@ -331,7 +331,8 @@ def context(model: dict, site: dict, lang: str) -> dict:
         visits.append({"name": localized(visit.get("lay_name") or visit.get("name"), lang),
                        "procedures": names})
     illustrative = protocol.get("illustrative") or []
-    title = localized(consent.get("title"), lang) or ident.get("brief_title") or protocol["title"]
+    own_title = localized(consent.get("title"), lang)
+    title = own_title or ident.get("brief_title") or protocol["title"]
     return {
         "doc": {
             "title": f"{title} ({localized(site.get('name'), lang) or site.get('facility')})",
@@ -348,6 +349,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "initials_every_page": bool(consent.get("initials_every_page")),
         "study": {
             "title": title,
+            "title_lang": lang if own_title else language_of(title, lang),
             "sponsor": model["sponsors"]["lead"]["name"],
             "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
             "coordinator": coordinator["name"] if coordinator else "",
@@ -358,7 +360,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "enrollment": ((model.get("design") or {}).get("enrollment") or {}).get("count"),
             "n_sites": len(model.get("sites") or []),
             "randomized": (model.get("design") or {}).get("allocation") == "RANDOMIZED",
-            "arms": [localized(a.get("lay"), lang) or a["label"] for a in model.get("arms") or []],
+            "arms": [{"text": localized(a.get("lay"), lang) or a["label"],
+                      "lang": lang if localized(a.get("lay"), lang) else language_of(a["label"], lang)}
+                     for a in model.get("arms") or []],
         },
         "site": {
             "id": site["id"],

@@ -22,7 +22,7 @@ import math
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
-from ..model import format_address, localized
+from ..model import format_address, language_of, localized
 from ..i18n import strings
 from ..targets import Layout, Target
 
@@ -386,7 +386,9 @@ def context(model: dict, lang: str) -> dict:
                 continue
             objectives.append({
                 "level": m["levels"][level], "text": localized(objective.get("text"), lang),
+                "lang": language_of(objective.get("text"), lang),
                 "outcomes": [{"measure": o["measure"], "time_frame": o.get("time_frame") or "",
+                              "lang": language_of(o["measure"], lang),
                               "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
     c = m["codes"]
     phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
@@ -419,8 +421,12 @@ def context(model: dict, lang: str) -> dict:
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
-    facts = [{"label": label, "value": value} for label, value in facts if value]
+    registry_facts = {m["conditions"]: language_of((model.get("conditions") or {}).get("conditions"),
+                                                   lang)}
+    facts = [{"label": label, "value": value, "lang": registry_facts.get(label, lang)}
+             for label, value in facts if value]
     arms = [{"label": a["label"], "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "lang": language_of(a["label"], lang),
              "description": a.get("description") or "",
              "interventions": [i["name"] for i in a.get("intervention_list") or []]}
             for a in model.get("arms") or []]
@@ -430,6 +436,7 @@ def context(model: dict, lang: str) -> dict:
         if not any(fields.values()):
             continue
         products.append({"id": intervention["id"], "name": intervention["name"],
+                         "name_lang": language_of(intervention["name"], lang),
                          "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
                          "other_names": intervention.get("other_names") or [],
                          "arms": intervention.get("arm_labels") or [],
@@ -529,6 +536,7 @@ def context(model: dict, lang: str) -> dict:
         },
         "study": {
             "title": title, "official_title": ident.get("official_title") or protocol["title"],
+            "title_lang": language_of(title, lang),
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
@@ -561,8 +569,9 @@ def context(model: dict, lang: str) -> dict:
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            "inclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("inclusion") or []],
-            "exclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("exclusion") or []],
+            kind: [{"id": c_["id"], "text": c_["text"], "lang": language_of(c_["text"], lang)}
+                   for c_ in eligibility.get(kind) or []]
+            for kind in ("inclusion", "exclusion")
         },
         "schedule": schedule,
         "products": products,
@@ -581,7 +590,8 @@ def context(model: dict, lang: str) -> dict:
 
 
 LAYOUT = Layout("site_manual/manual.html", css=("style/document.css", "style/site-manual.css"),
-                print_css=("style/print.css", "style/site-manual-print.css"))
+                print_css=("style/print.css", "style/site-manual-print.css"),
+                pdf=(("page_mode", "UseOutlines"),))  # a long manual: bookmarks panel open
 
 
 def payload(model: dict, lang: str) -> dict:

@@ -162,6 +162,7 @@ def html_context(payload: dict) -> dict:
     assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
     return {**payload["context"], "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
+            "narrow_css": stylesheet_text(payload.get("narrow_css", [])),
             "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
 

@@ -32,7 +32,6 @@ import contextlib
 import functools
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -152,10 +151,6 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-_SCREEN_ONLY_MEDIA = re.compile(r"(Expected a media type, got|Invalid media type) "
-                                r"'\s*screen\b.*max-width")
-
-
 @contextlib.contextmanager
 def weasyprint_warnings(what: str):
     """WeasyPrint's warnings while rendering ``what``: shown, never lost.
@@ -173,11 +168,7 @@ def weasyprint_warnings(what: str):
         yield
     finally:
         logger.removeHandler(handler)
-    # The screen stylesheets' phone rules (``@media screen and (max-width: …)``)
-    # are for browsers; WeasyPrint cannot evaluate a media feature, ignores the
-    # rule (right: paper is not a phone) and says so. That is not a defect.
-    messages = [r.getMessage() for r in handler.records
-                if not _SCREEN_ONLY_MEDIA.search(r.getMessage())]
+    messages = [r.getMessage() for r in handler.records]
     if messages and os.environ.get("TRIALDOCS_STRICT_RENDER"):
         raise TemplateError(f"{what}: WeasyPrint warned: {messages[0]}"
                             + (f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""))

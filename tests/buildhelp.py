@@ -34,7 +34,7 @@ def copy_example(parent: Path, sites: int | None = None, documents=None) -> Path
             yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=10**6),
             encoding="utf-8")
     if documents is not None:
-        edit(target / "trial.yaml", "documents: [consent, site_manual, registry, usdm]",
+        edit(target / "trial.yaml", "documents: [consent, site_manual, registry, usdm, protocol]",
              f"documents: [{', '.join(documents)}]")
     return target
 

@@ -150,7 +150,8 @@ def test_fixtures_that_pass_the_schema_stage_are_accepted():
     assert refused == []
 
 
-@pytest.mark.parametrize("name", ["trial.yaml", "people.yaml", "patient.yaml", "conduct.yaml"])
+@pytest.mark.parametrize("name", ["trial.yaml", "people.yaml", "patient.yaml", "conduct.yaml",
+                                  "document.yaml"])
 def test_each_example_file_names_the_schema_for_editors(name):
     first = (EXAMPLE / name).read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../schema/trialdocs.schema.json"

@@ -224,6 +224,22 @@ def test_the_worked_example_in_numbers(exported):
     assert sum(len(o["endpoints"]) for o in design["objectives"]) == 7
 
 
+def test_the_worked_examples_estimand_maps_to_usdm(exported):
+    """estimands[] bear USDM's names: each reference resolves to the exported objects."""
+    _, _, document = exported["example"]
+    design = _design(document)
+    (estimand,) = design["estimands"]
+    endpoints = {e["id"]: e for o in design["objectives"] for e in o["endpoints"]}
+    populations = {p["id"]: p for p in design["analysisPopulations"]}
+    interventions = {i["id"]: i for i in document["study"]["versions"][0]["studyInterventions"]}
+    assert endpoints[estimand["variableOfInterestId"]]["name"] == "treg-change"
+    assert populations[estimand["analysisPopulationId"]]["text"].startswith("Women with at least 5")
+    assert [interventions[i]["name"] for i in estimand["interventionIds"]] == ["il2"]
+    assert estimand["populationSummary"].startswith("Mean change in the percentage of Tregs")
+    assert [e["strategy"].split(":")[0] for e in estimand["intercurrentEvents"]] == \
+        ["Treatment policy", "While on treatment"]
+
+
 def test_the_schedule_is_one_timeline_anchored_on_day_1(exported):
     _, _, document = exported["example"]
     design = _design(document)

@@ -97,7 +97,7 @@ class Rules:
         "people": ("people",), "sites": ("sites",), "epochs": ("schedule", "epochs"),
         "visits": ("schedule", "visits"), "procedures": ("schedule", "procedures"),
         "inclusion": ("eligibility", "inclusion"), "exclusion": ("eligibility", "exclusion"),
-        "optional": ("consent", "optional"),
+        "optional": ("consent", "optional"), "estimands": ("estimands",),
     }
 
     def unique_ids(self) -> dict:
@@ -159,6 +159,16 @@ class Rules:
             for i, outcome in self.listed("outcomes", kind):
                 self._ref(("outcomes", kind, i, "objective"), outcome.get("objective"),
                           ids["objectives"], "objective", "objectives")
+        outcome_ids = {o.get("id") for kind in ("primary", "secondary", "other")
+                       for _, o in self.listed("outcomes", kind)} - {None}
+        for i, estimand in self.listed("estimands"):
+            self._ref(("estimands", i, "objective"), estimand.get("objective"),
+                      ids["objectives"], "objective", "objectives")
+            self._ref(("estimands", i, "variable_of_interest"),
+                      estimand.get("variable_of_interest"), outcome_ids, "outcome", "outcomes")
+            for j, ref in enumerate(estimand.get("interventions") or []):
+                self._ref(("estimands", i, "interventions", j), ref, ids["interventions"],
+                          "intervention", "interventions")
         for i, visit in self.listed("schedule", "visits"):
             self._ref(("schedule", "visits", i, "epoch"), visit.get("epoch"), ids["epochs"],
                       "epoch", "schedule.epochs")
@@ -194,10 +204,11 @@ class Rules:
     def languages(self):
         declared = [lang for lang in self.get("protocol", "languages", default=[])
                     if isinstance(lang, str)]
-        for j, lang in enumerate(self.get("site_manual", "languages", default=[])):
-            if isinstance(lang, str) and lang not in declared:
-                self.error(("site_manual", "languages", j),
-                           f"'{lang}' is not one of protocol.languages ({', '.join(declared)})")
+        for block in ("site_manual", "protocol_document"):
+            for j, lang in enumerate(self.get(block, "languages", default=[])):
+                if isinstance(lang, str) and lang not in declared:
+                    self.error((block, "languages", j),
+                               f"'{lang}' is not one of protocol.languages ({', '.join(declared)})")
 
     @staticmethod
     def _age_days(text):

@@ -45,7 +45,7 @@ Conventions used below (docs/protocol-format.md describes every field):
 - ``code(TABLE)`` one code from a table of ``trialdocs.codes``.
 """
 
-from . import codes, documents
+from . import codes, documents, m11
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
@@ -602,6 +602,55 @@ SCHEMA = {
         "randomization": staff(markdown=True, doc="How sites randomize a participant (IRT, kit numbers)", when="randomized", ex={"en": "1. Log in to the IRT and enter the participant number …"}),
         "unblinding": staff(markdown=True, doc="How to unblind one participant in an emergency", when="masked", ex={"en": "1. Unblind only when it changes the emergency care …"}),
     }, doc="The site manual's staff-facing texts, one section each"),
+    # ---- the protocol document (ICH M11) ---------------------------------
+    # Estimands, named as USDM v4's Estimand and IntercurrentEvent so a USDM
+    # export maps them one to one: variable_of_interest is the endpoint
+    # (an outcome id), interventions the treatment (intervention ids).
+    "estimands": items(record({
+        "id": ident(doc="The estimand's id, unique among estimands", ex="treg-estimand"),
+        "objective": ident(doc="The `objectives` id this estimand belongs to", ex="treg"),
+        "name": text(doc="A short name (USDM `name`)", ex="Primary estimand"),
+        "label": staff(doc="The estimand's title in the protocol (USDM `label`)", ex={"en": "Treg response to low-dose IL-2", "fr": "Réponse des Treg à l'IL-2 à faible dose"}),
+        "description": staff(markdown=True, doc="More about the estimand, printed under its table (USDM `description`)"),
+        "analysis_population": staff(True, doc="The population (USDM `analysisPopulationId`, its text)", ex={"en": "Women with at least 5 unexplained consecutive early miscarriages who …"}),
+        "interventions": items(ident(), doc="The treatment: `interventions` ids (USDM `interventionIds`)", ex=["il2"]),
+        "treatment": staff(doc="The treatment condition in words, when the intervention names do not say it", ex={"en": "Low-dose IL-2, 1 MIU a day for 5 days per course, up to 5 courses"}),
+        "variable_of_interest": ident(doc="The endpoint: an outcome id (USDM `variableOfInterestId`)", ex="treg-change"),
+        "population_summary": staff(True, doc="The population-level summary (USDM `populationSummary`)", ex={"en": "Mean change in the percentage of Tregs among CD4+ T cells …"}),
+        "intercurrent_events": items(record({
+            "name": staff(True, doc="The intercurrent event (USDM `IntercurrentEvent.name`)", ex={"en": "Course stopped before day 5"}),
+            "description": staff(doc="More about the event (USDM `description`)"),
+            "strategy": staff(True, doc="How it is handled: treatment policy, hypothetical, composite, while on treatment, principal stratum (USDM `strategy`)", ex={"en": "Treatment policy: the day 5 sample is analysed whatever …"}),
+        }), doc="Intercurrent events and their strategies"),
+    }), doc="Estimands of the objectives (ICH E9(R1)), shown in the protocol document's sections 1.1.1 and 3"),
+    "protocol_document": record({
+        "languages": items(code(codes.LANGUAGES), minlength=1, doc="The protocol document's languages, when not all of `protocol.languages`", ex=["en", "fr"]),
+        "short_title": staff(doc="M11 short title (default: `identification.brief_title`)"),
+        "confidentiality": staff(doc="Sponsor confidentiality statement for the title page"),
+        "sponsor_approval": staff(True, doc="Sponsor approval: the date, or where the approval is recorded", ex={"en": "Approved by the sponsor (AP-HP, DRCI) on 15 October 2020; …"}),
+        "signatory": staff(markdown=True, doc="Sponsor signatory block, or how the protocol was approved", ex={"en": "This protocol was approved via the sponsor's electronic approval …"}),
+        "medical_expert": staff(markdown=True, doc="Medical expert contact", ex={"en": "Coordinating investigator (see the site manual for contact …"}),
+        "product_codes": texts(doc="Sponsor's investigational product code(s)"),
+        "overall_design": record({
+            "population_type": staff(doc="Population type (default: patients, or healthy participants)", ex={"en": "Patients", "fr": "Patientes"}),
+            "control_type": staff(doc="Control type (default: from the arm types)"),
+            "control_description": staff(doc="Control description: nonproprietary name, or Not applicable"),
+            "site_distribution": staff(doc="Site distribution (default: the number of sites)", ex={"en": "Multi-site (3 sites)"}),
+            "geographic_scope": staff(doc="Site geographic scope", ex={"en": "France"}),
+            "master_protocol": flag(doc="The protocol is a master protocol", ex=False),
+            "combination_product": flag(doc="The intervention is a drug/device combination product", ex=False),
+            "adaptive_design": flag(doc="The design is adaptive", ex=False),
+            "stratification": flag(doc="Assignment is stratified", ex=False),
+            "intervention_duration": staff(doc="Planned duration of the intervention", ex={"en": "Up to 5 courses of 5 days, one per menstrual cycle"}),
+            "participation_duration": staff(doc="Planned duration of participation (default: from the schedule's first and last days)"),
+            "duration_description": staff(markdown=True, doc="More about the durations"),
+            "committees": staff(doc="Committees (default: from `oversight.has_dmc`)"),
+        }, doc="Synopsis 1.1.2 values the rest of the protocol does not hold"),
+        "sections": record({h.key: staff(markdown=True, doc=f"Text of M11 section {h.number} {h.title}") for h in m11.HEADINGS},
+                           doc="One Markdown text per M11 section (keys in docs/protocol-document.md)"),
+        "not_applicable": items(code({k: k for k in m11.FRONT_TEXT + [h.key for h in m11.HEADINGS]}),
+                                doc='Sections that print "Not applicable" (section keys, `sponsor_signatory`, `medical_expert`)', ex=["contraception", "pharmacokinetics"]),
+    }, doc="The protocol document (ICH M11): title page and synopsis values, section texts"),
     "schedule": record({
         "reference_point": staff(doc='What day 1 is', ex={'en': 'Day 1 of course 1 (first IL-2 injection), which is cycle day 10, …', 'fr': "Jour 1 de la cure 1 (première injection d'IL-2), soit le 10e jour …"}),
         "epochs": items(record({"id": ident(doc='The epoch\'s id, unique among epochs', ex='screening'), "name": staff(True, doc="The epoch's name", ex={'en': 'Follow-up', 'fr': 'Suivi'})}), minlength=1, doc='The study periods (screening, treatment, follow-up …); at least 1 when given'),

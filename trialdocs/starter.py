@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import m11
+
 
 @dataclass(frozen=True)
 class Say:
@@ -188,6 +190,8 @@ TRIAL = {
         "lead": {"name": Text("name of the sponsor"),
                  "class": Invented("OTHER", "sponsor class: INDUSTRY, NIH, FED, OTHER_GOV or OTHER")},
         "responsible_party": {"type": "SPONSOR"},
+        "address": {"street": Text("sponsor's street address"),
+                    "city": Text("sponsor's city"), "country": Text("sponsor's country")},
         "contact": {
             "name": Say("sponsor's department in charge of the study",
                         "service du promoteur chargé de l'étude"),
@@ -542,10 +546,40 @@ CONDUCT = {
     },
 }
 
+# The protocol document (ICH M11): sections the starter's other blocks fill are
+# left out; every other section gets a text to write.
+FILLED_BY_DATA = ("synopsis", "trial_schema", "schedule_of_activities", "primary_objectives",
+                  "design_description", "population_description", "inclusion", "exclusion",
+                  "intervention_description", "administration", "handling", "assignment",
+                  "concomitant", "intervention_discontinuation", "safety_definitions",
+                  "safety_reporting", "informed_consent", "data_governance")
+CONDUCT["estimands"] = [{
+    "id": "primary-estimand",
+    "objective": "primary",
+    "analysis_population": Say("the population of the primary estimand",
+                               "la population de l'estimand principal"),
+    "variable_of_interest": "primary-outcome",
+    "population_summary": Say("the population-level summary (e.g. difference in means)",
+                              "le résumé au niveau de la population (ex. différence de moyennes)"),
+}]
+CONDUCT["protocol_document"] = {
+    "sponsor_approval": Say("the date the sponsor approved this version, or where that is recorded",
+                            "la date d'approbation de cette version par le promoteur, ou où elle "
+                            "est consignée"),
+    "signatory": Say("the sponsor signatory, or how the protocol was approved",
+                     "le signataire du promoteur, ou comment le protocole a été approuvé"),
+    "medical_expert": Say("the sponsor's medical expert and how to reach them",
+                          "l'expert médical du promoteur et comment le joindre"),
+    "sections": {h.key: Say(f"section {h.number} {h.title} (ICH M11)",
+                            f"la section {h.number} du protocole (ICH M11)")
+                 for h in m11.leaf_sections() if h.key not in FILLED_BY_DATA},
+}
+
 # File name -> (what it holds, the blocks it gets), in the order they are written.
 FILES = {
     "trial.yaml": "the protocol and its registry content",
     "people.yaml": "people, study officials and sites",
     "patient.yaml": "the consent documents (information sheet and consent form)",
-    "conduct.yaml": "site manual, schedule of activities and safety reporting",
+    "conduct.yaml": "site manual, schedule of activities, safety reporting and the protocol "
+                    "document's texts",
 }

@@ -38,6 +38,8 @@ REGISTRY = (
              ("site_manual", "schedule", "safety", "sites", "people", "objectives")),
     Document("registry", "trialdocs.documents.registry"),
     Document("usdm", "trialdocs.documents.usdm"),
+    Document("protocol", "trialdocs.documents.protocol",
+             ("protocol_document", "schedule", "objectives", "outcomes")),
 )
 BY_NAME = {document.name: document for document in REGISTRY}
 NAMES = [document.name for document in REGISTRY]

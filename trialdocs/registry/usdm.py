@@ -334,6 +334,8 @@ class _Builder:
         arms = self.arms()
         elements, cells = self.cells(arms, epochs)
         encounters, activities, timelines = usdm_schedule.schedule(self)
+        objectives = self.objectives()
+        estimands, populations = self.estimands()
         out = {
             "id": design_id, "extensionAttributes": [],
             "name": f"{ident.get('org_study_id') or 'STUDY'}_DESIGN",
@@ -347,13 +349,13 @@ class _Builder:
             "encounters": encounters, "activities": activities,
             "arms": arms, "studyCells": cells,
             "rationale": "",
-            "epochs": epochs, "elements": elements, "estimands": [], "indications": [],
+            "epochs": epochs, "elements": elements, "estimands": estimands, "indications": [],
             "studyInterventionIds": [i["id"] for i in interventions],
-            "objectives": self.objectives(),
+            "objectives": objectives,
             "population": self.population(criteria),
             "scheduleTimelines": timelines,
             "biospecimenRetentions": [], "documentVersionIds": [],
-            "eligibilityCriteria": criteria, "analysisPopulations": [], "notes": [],
+            "eligibilityCriteria": criteria, "analysisPopulations": populations, "notes": [],
             "subTypes": [],
         }
         if observational:
@@ -423,15 +425,19 @@ class _Builder:
 
     def objectives(self) -> list:
         out = []
+        self.endpoint_ids = {}
         for objective in self.m.get("objectives") or []:
             endpoints = []
             for outcome in objective.get("outcomes") or []:
+                endpoint_id = self.id("Endpoint")
+                if outcome.get("id"):
+                    self.endpoint_ids[outcome["id"]] = endpoint_id
                 description = self.text(outcome.get("description"))
                 if outcome.get("time_frame"):
                     description = (description + "\n\n" if description else "") \
                         + "Time frame: " + self.text(outcome["time_frame"])
                 endpoints.append({
-                    "id": self.id("Endpoint"), "extensionAttributes": [],
+                    "id": endpoint_id, "extensionAttributes": [],
                     "name": outcome.get("id") or outcome.get("measure"), "label": None,
                     "description": description or None,
                     "text": self.text(outcome.get("measure")), "dictionaryId": None,
@@ -446,6 +452,42 @@ class _Builder:
                 "level": self.required_code(cdisc.OBJECTIVE_LEVEL, objective.get("level")),
                 "endpoints": endpoints, "instanceType": "Objective"})
         return out
+
+    def estimands(self) -> tuple[list, list]:
+        """The protocol's estimands (their fields bear USDM's names) and one analysis
+        population each. An estimand whose endpoint is not an outcome of an objective
+        is left out: USDM requires its variable of interest."""
+        estimands, populations = [], []
+        for estimand in self.m.get("estimands") or []:
+            endpoint = self.endpoint_ids.get(estimand.get("variable_of_interest"))
+            if endpoint is None:
+                continue
+            population_id = self.id("AnalysisPopulation")
+            populations.append({
+                "id": population_id, "extensionAttributes": [],
+                "name": f"{estimand['id']}-population", "label": None, "description": None,
+                "text": self.text(estimand.get("analysis_population")), "subsetOfIds": [],
+                "notes": [], "instanceType": "AnalysisPopulation"})
+            events = [{"id": self.id("IntercurrentEvent"), "extensionAttributes": [],
+                       "name": self.text(event.get("name")), "label": None,
+                       "description": self.text(event.get("description")) or None,
+                       "text": self.text(event.get("name")), "dictionaryId": None, "notes": [],
+                       "strategy": self.text(event.get("strategy")),
+                       "instanceType": "IntercurrentEvent"}
+                      for event in estimand.get("intercurrent_events") or []]
+            estimands.append({
+                "id": self.id("Estimand"), "extensionAttributes": [],
+                "name": estimand.get("name") or estimand["id"],
+                "label": self.text(estimand.get("label")) or None,
+                "description": self.text(estimand.get("description"))
+                or self.text(estimand.get("treatment")) or None,
+                "populationSummary": self.text(estimand.get("population_summary")),
+                "analysisPopulationId": population_id,
+                "interventionIds": [self.intervention_ids[i] for i in estimand.get("interventions")
+                                    or [] if i in self.intervention_ids],
+                "variableOfInterestId": endpoint,
+                "intercurrentEvents": events, "notes": [], "instanceType": "Estimand"})
+        return estimands, populations
 
     def population(self, criteria: list) -> dict:
         eligibility = self.m.get("eligibility") or {}

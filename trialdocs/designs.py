@@ -28,7 +28,7 @@ def _masked(data):
     return (data.get("design") or {}).get("masking") not in (None, "NONE")
 
 
-def _placebo(data):
+def has_placebo(data):
     """A placebo or sham arm, or an intervention registered under the name 'Placebo'
     (records often type a placebo arm EXPERIMENTAL, as NCT02210780 does)."""
     return any(a.get("type") in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
@@ -53,7 +53,7 @@ class Design:
 DESIGNS = [
     Design("randomized", _randomized, ("randomized_statement",), ("randomization",),
            (("site_manual", "site_manual.randomization"),)),
-    Design("placebo", _placebo, ("placebo_explained",)),
+    Design("placebo", has_placebo, ("placebo_explained",)),
     Design("masked", _masked, ("emergency_unblinding",), ("unblinding",),
            (("site_manual", "site_manual.unblinding"),)),
     Design("crossover", _crossover, ("crossover_statement",)),

@@ -27,6 +27,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized, lookup
+from ..designs import has_placebo
 from ..targets import Layout, Target
 from .site_manual import _age, _participation, _schedule, format_date, strings
 
@@ -268,6 +269,8 @@ def context(model: dict, lang: str) -> dict:
            m["age_max"].format(**ages) if ages["high"] else "")
     arms = model.get("arms") or []
     controls = sorted({ARM_CONTROL[a["type"]] for a in arms if a.get("type") in ARM_CONTROL})
+    if not controls and has_placebo(model):  # a placebo arm registered EXPERIMENTAL
+        controls = ["placebo"]
     control = loc(overall.get("control_type")) or (
         ", ".join(p["controls"][x] for x in controls) if controls
         else p["controls"]["none"] if arms else "")

@@ -209,8 +209,10 @@ def test_example_prs_xml_validates(example, prs_schema):
     officials = study.findall("overall_official")
     assert [(o.findtext("first_name"), o.findtext("last_name"), o.findtext("degrees"))
             for o in officials][0] == ("David", "Klatzmann", "Pr")
-    assert [loc.findtext("facility/address/state") for loc in study.findall("location")] == \
-        ["Hopital Saint Antoine", "Hopital Tenon", "Hopital Trousseau"]
+    assert [(loc.findtext("facility/name"), loc.findtext("facility/address/state"))
+            for loc in study.findall("location")] == \
+        [("Hôpital Saint-Antoine", "Île-de-France"), ("Hôpital Tenon", "Île-de-France"),
+         ("Hôpital Armand-Trousseau", "Île-de-France")]
 
 
 @needs_shared("reference", "prs-xml", "ProtocolRecordSchema.xsd")

@@ -296,6 +296,10 @@ def _build(folders, options, pool, output_root, started) -> int:
     spare = None  # workers started on speculation while checking (see _plans)
     try:
         plans, spare, versions = _plans(folders, options, output_root, pool, jobs)
+        undeclared = _undeclared(plans, getattr(options, "only", None))
+        if undeclared:
+            print(f"trialdocs: error: {undeclared}", file=sys.stderr)
+            return 2
         status = _report_check(plans, options)
         if status:
             return status
@@ -306,6 +310,21 @@ def _build(folders, options, pool, output_root, started) -> int:
     finally:
         if spare is not None:
             spare.close(kill=True)
+
+
+def _undeclared(plans, only) -> str:
+    """A usage error when --only names a document a protocol does not declare: a build
+    that would build nothing and say nothing is the user's mistake, said at once."""
+    for plan in plans:
+        if not only or plan.failed:
+            continue
+        declared = {t.document for t in plan.targets}
+        missing = [d for d in dict.fromkeys(only) if d not in declared]
+        if missing:
+            return (f"--only {', '.join(missing)}: {plan.slug} does not declare "
+                    f"{'this document' if len(missing) == 1 else 'these documents'} "
+                    f"(protocol.documents: {', '.join(sorted(declared)) or 'none'})")
+    return ""
 
 
 def _plans(folders, options, output_root, pool, jobs):

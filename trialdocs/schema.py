@@ -225,14 +225,15 @@ SCHEMA = {
         # Set by ``trialdocs import-ctgov``: where the protocol came from and what
         # the registry record, as registered, lacks of what PRS requires today.
         # ``known_gaps`` holds dotted paths (``*`` = every item, as in
-        # ``illustrative``); the registry checker reports a problem at such a path
-        # as a warning, not an error, naming the record. ``inferred`` lists what
+        # ``illustrative``) with a digest of the item or value concerned; the
+        # registry checker reports that same problem as a warning, naming the
+        # record (checker.gap_key). ``inferred`` lists what
         # the import had to fill in because the schema needs it.
         "imported": record({
             "source": text(True, doc='Where the protocol came from', ex='ClinicalTrials.gov API v2'),
             "record": text(True, doc='The record imported (its NCT number)', ex='NCT00763412'),
             "record_date": text(regex=DATE_RE, doc='When the record was last updated: YYYY-MM-DD', ex='2017-05-03'),
-            "known_gaps": texts(doc='Dotted paths (`*` = every item, as in `illustrative`) of what the record, as registered, lacks of what ClinicalTrials.gov requires today. An error the registry checks find at one of these paths is reported as a warning naming the imported record'),
+            "known_gaps": texts(doc='What the record, as registered, lacks of what ClinicalTrials.gov requires today: each a dotted path (`*` = every item) and `@` a digest of the item or value concerned (`sites.*.zip@1a2b3c4d5e6f`). An error the registry checks find there, on that same item or value, is reported as a warning naming the imported record; a new item or an edited value with the same mistake stays an error'),
             "inferred": texts(doc='Paths of values the import had to fill in because the format needs them'),
         }, doc='Written by `trialdocs import-ctgov` (see below)'),
     }, True, doc='The protocol itself: title, version, languages, documents to build, amendments, illustrative content'),
@@ -240,7 +241,7 @@ SCHEMA = {
     # ---- ClinicalTrials.gov protocol section, module by module ----------
     "identification": record({
         "org_study_id": text(True, doc="The sponsor's protocol number. Printed on consent documents", ct='orgStudyIdInfo.id', prs=V(30, 'Unique Protocol Identification Number'), ex='APHP180256'),
-        "org_name": text(doc="The sponsor organisation's name; not sent to ClinicalTrials.gov, which takes it from the registration account", ex='Assistance Publique - Hôpitaux de Paris'),
+        "org_name": text(doc="The organisation of the PRS account that registers the study (ClinicalTrials.gov shows it as the organisation); sent as `organization.fullName` and PRS `org_name`", ct='organization.fullName', ex='Assistance Publique - Hôpitaux de Paris'),
         "nct_id": text(regex=r"^NCT\d{8}$", doc='`NCT` + 8 digits. Printed on consent documents', ct='nctId', ex='NCT03970954'),
         "secondary_ids": items(record({
             "id": text(True, doc='The secondary id itself, as its issuer writes it', ct='id', prs=V(30, 'Secondary ID'), ex='P60DK020579'),
@@ -262,6 +263,12 @@ SCHEMA = {
         "start_date": date_struct(True, doc='When the first participant was (or will be) enrolled', ct='startDateStruct'),
         "primary_completion_date": date_struct(doc='When the last participant is examined for the primary outcome', ct='primaryCompletionDateStruct'),
         "completion_date": date_struct(doc="When the last participant's last visit takes place", ct='completionDateStruct'),
+        # Kept by ClinicalTrials.gov, not submitted: no API key here, so ctgov.json
+        # leaves them out; import-ctgov keeps them and the WHO items use them.
+        "first_submit_date": text(regex=DATE_RE, doc='When the record was first submitted to ClinicalTrials.gov: YYYY-MM-DD (set by ClinicalTrials.gov; kept by import-ctgov)', ex='2008-09-29'),
+        "first_post_date": date_struct(doc='When ClinicalTrials.gov first posted the record: the date of registration (WHO item 2); set by ClinicalTrials.gov, kept by import-ctgov'),
+        "has_results": flag(doc='Whether results are posted on ClinicalTrials.gov (WHO item 23); set by ClinicalTrials.gov, kept by import-ctgov', ex=True),
+        "results_first_post_date": date_struct(doc='When ClinicalTrials.gov first posted the results; set by ClinicalTrials.gov, kept by import-ctgov'),
     }, True, doc='Recruitment status and key dates (ClinicalTrials.gov statusModule)', ct='statusModule'),
     "sponsors": record({
         "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='The lead sponsor; its name is printed on consent documents as the sponsor', ct='leadSponsor'),
@@ -288,6 +295,7 @@ SCHEMA = {
         "responsible_party": record({
             "type": code(codes.RESPONSIBLE_PARTY, True, doc='`SPONSOR`, `PRINCIPAL_INVESTIGATOR`, `SPONSOR_INVESTIGATOR`', ct='type', ex='SPONSOR'),
             "investigator": text(doc='Full name, when the type is an investigator', ct='investigatorFullName', ex='Moti Moskovitz'),
+            "investigator_username": text(doc="The investigator's PRS user name (PRS `investigator_username`); ClinicalTrials.gov shows the full name instead", ex='djayne'),
             "investigator_title": text(doc="The investigator's official title, e.g. Professor", ct='investigatorTitle', prs=U(254, 'Investigator Official Title'), ex='Principal Investigator'),
             "investigator_affiliation": text(doc="The investigator's organisation", ct='investigatorAffiliation', prs=V(160, 'Investigator Affiliation'), ex='Arbelaez, Ana Maria'),
             "old_name_title": text(doc='Older records only', ct='oldNameTitle'),

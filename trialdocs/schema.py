@@ -156,6 +156,15 @@ def date_struct(required=False, **kw):
 
 
 
+def kept_date(**kw):
+    """A date ClinicalTrials.gov sets and keeps (first posted …): read on import, never sent."""
+    return record({
+        "date": text(True, regex=PARTIAL_DATE_RE, doc="The date: YYYY-MM or YYYY-MM-DD", ex="2008-10-01"),
+        "type": code(codes.DATE_TYPE, True, doc="`ACTUAL`, or `ESTIMATED` as old records give it",
+                     ex="ACTUAL"),
+    }, kind="Date kept by ClinicalTrials.gov", **kw)
+
+
 PERSON = {
     "id": ident(doc='The person\'s id, unique among people; other blocks name the person by it', ex='bornes'),
     "first_name": text(doc='First name', ex='Arsene'),
@@ -266,9 +275,9 @@ SCHEMA = {
         # Kept by ClinicalTrials.gov, not submitted: no API key here, so ctgov.json
         # leaves them out; import-ctgov keeps them and the WHO items use them.
         "first_submit_date": text(regex=DATE_RE, doc='When the record was first submitted to ClinicalTrials.gov: YYYY-MM-DD (set by ClinicalTrials.gov; kept by import-ctgov)', ex='2008-09-29'),
-        "first_post_date": date_struct(doc='When ClinicalTrials.gov first posted the record: the date of registration (WHO item 2); set by ClinicalTrials.gov, kept by import-ctgov'),
+        "first_post_date": kept_date(doc='When ClinicalTrials.gov first posted the record: the date of registration (WHO item 2); set by ClinicalTrials.gov, kept by import-ctgov'),
         "has_results": flag(doc='Whether results are posted on ClinicalTrials.gov (WHO item 23); set by ClinicalTrials.gov, kept by import-ctgov', ex=True),
-        "results_first_post_date": date_struct(doc='When ClinicalTrials.gov first posted the results; set by ClinicalTrials.gov, kept by import-ctgov'),
+        "results_first_post_date": kept_date(doc='When ClinicalTrials.gov first posted the results; set by ClinicalTrials.gov, kept by import-ctgov'),
     }, True, doc='Recruitment status and key dates (ClinicalTrials.gov statusModule)', ct='statusModule'),
     "sponsors": record({
         "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='The lead sponsor; its name is printed on consent documents as the sponsor', ct='leadSponsor'),

@@ -70,8 +70,8 @@ HOSPITAL_LIKE = re.compile(r"\b(h[oôó]s?pita\w*|clini[cq]\w*|infirmary|medical
                            r"universit\w*|institut\w*|CHU|CHRU|APHP|AP-HP|NHS)\b", re.I)
 # UTF-8 read as Latin-1 or Windows-1252 ("Ã©", "â€™"), Big5 read as Latin-1 ("¡¦"),
 # and the replacement character of a failed decoding.
-MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178]"
-                      "|Â[\u00a0-\u00bf]|â€.?|[\u00a1-\u00bf]{2}(?=\w|\s|$)|\ufffd")
+MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178]"
+                      r"|Â[\u00a0-\u00bf]|â€.?|[\u00a1-\u00bf]{2}(?=\w|\s|$)|\ufffd")
 HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 

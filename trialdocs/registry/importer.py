@@ -414,7 +414,8 @@ class _Converter:
             value = _dict(m.get(api))
             date = value.get("date")
             if isinstance(date, str) and PARTIAL_DATE.match(date):
-                kind = value.get("type") if value.get("type") in codes.DATE_TYPE else "ACTUAL"
+                kind = value.get("type")
+                kind = kind if isinstance(kind, str) and kind in codes.DATE_TYPE else "ACTUAL"
                 out[key] = {"date": date, "type": kind}
             elif date is not None:
                 self.out.dropped.append((f"statusModule.{api}.date", f"'{date}' is not a date"))

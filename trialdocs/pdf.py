@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 
 import font_source_sans_pro
 
-from .render import TEMPLATES, html_context, render_template
+from .render import TEMPLATES, page_html
 from .errors import TrialdocsError
 
 FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
@@ -108,7 +108,7 @@ def render_document(payload: dict, html: str | None = None):
     """
     weasyprint, _, fatal, _ = _weasyprint()
     if html is None:
-        html = render_template(payload["template"], html_context(payload))
+        html = page_html(payload)
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
                                url_fetcher=fetcher())
     try:

@@ -21,7 +21,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import codes
+from . import codes, typography
 from .errors import TrialdocsError
 from .load import load_protocol_file_plain
 
@@ -158,9 +158,18 @@ def stylesheet_text(names) -> Markup:
     return Markup("\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names))
 
 
+def page_html(payload: dict) -> str:
+    """A document page's HTML, with its language's typography (typography.py) unless the
+    payload keeps text exactly as given (``"typography": false``: registry forms)."""
+    page = render_template(payload["template"], html_context(payload))
+    if payload.get("typography", True):
+        page = typography.html(page, payload["lang"])
+    return page
+
+
 def render_html(payload: dict) -> bytes:
     """Renderer for ``.html`` targets."""
-    return render_template(payload["template"], html_context(payload)).encode("utf-8")
+    return page_html(payload).encode("utf-8")
 
 
 def render_text(payload: dict) -> bytes:

@@ -59,10 +59,12 @@ class Layout:
     css: tuple
     print_css: tuple
     partials: tuple = ("base.html",)
+    typography: bool = True   # False: text exactly as given (registry forms), see typography.py
 
     def payload(self, lang: str, context: dict) -> dict:
         return {"template": self.template, "lang": lang, "css": list(self.css),
-                "print_css": list(self.print_css), "context": context}
+                "print_css": list(self.print_css), "context": context,
+                "typography": self.typography}
 
     def files(self, lang: str) -> list[str]:
         """What the key hashes beyond the payload's own names: partials and strings."""

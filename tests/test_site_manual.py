@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from conftest import EXAMPLE, run_cli
 from pdftext import normalize, pages
+from trialdocs import typography
 from trialdocs.check import check_protocol
 from trialdocs.documents import site_manual
 from trialdocs.flowchart import flow_svg
@@ -175,7 +176,8 @@ def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
                 yield level, item.title, reader.get_destination_page_number(item) + 1
 
     found = list(walk(reader.outline))
-    expected = [(e["level"], f"{e['number']} {e['title']}", numbers[e["id"]]) for e in outline]
+    expected = [(e["level"], typography.text(f"{e['number']} {e['title']}", lang), numbers[e["id"]])
+                for e in outline]
     assert found == expected
     sections = [e for e in outline if e["level"] == 1]
     assert len(sections) >= 12  # about, contacts, synopsis, flow, … sites
@@ -202,7 +204,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
     assert [(i, html.unescape(t)) for i, t in rows] == \
-        [(c["id"], c["text"]) for c in inclusion + exclusion]
+        [(c["id"], typography.text(c["text"], lang)) for c in inclusion + exclusion]
     # in the PDF, every criterion in order, on the checklist pages, with Yes and No columns
     s = strings(lang)
     texts = pages(built / f"site-manual.{lang}.pdf")

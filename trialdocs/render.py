@@ -98,10 +98,14 @@ def strings(lang: str) -> dict:
 
 # -- Jinja ---------------------------------------------------------------------
 
-def css_string(value) -> Markup:
-    """Text made safe inside a CSS double-quoted string."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    text = "".join(ch if ch.isprintable() else " " for ch in text).replace("<", "\\3c ")
+@jinja2.pass_context
+def css_string(context, value) -> Markup:
+    """Text made safe inside a CSS double-quoted string (page margins' generated text),
+    with the page's typography: ``typography.html`` does not look inside ``<style>``."""
+    text = typography.text(str(value), context.get("typography_lang") or "")
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = "".join(ch if ch.isprintable() else f"\\{ord(ch):x} " if ch in "\u00a0\u202f" else " "
+                   for ch in text).replace("<", "\\3c ")
     return Markup(text)
 
 
@@ -151,7 +155,8 @@ def _template_frame(exc) -> str:
 def html_context(payload: dict) -> dict:
     lang = payload["lang"]
     return {**payload["context"], "lang": lang, "s": strings(lang),
-            "css": stylesheet_text(payload.get("css", []))}
+            "css": stylesheet_text(payload.get("css", [])),
+            "typography_lang": lang if payload.get("typography", True) else ""}
 
 
 def stylesheet_text(names) -> Markup:

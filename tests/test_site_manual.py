@@ -203,8 +203,13 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
     rows = re.findall(r'<tr data-criterion="([^"]+)"><td class="cid">[^<]*</td><td>([^<]*)</td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
+    questions = [c for c in inclusion + exclusion if not c.get("heading") and not c.get("same_as")]
     assert [(i, html.unescape(t)) for i, t in rows] == \
-        [(c["id"], typography.text(c["text"], lang)) for c in inclusion + exclusion]
+        [(c["id"], typography.text(c["text"], lang)) for c in questions]
+    # a heading is a heading row, without boxes; a repeated criterion is left out
+    assert re.findall(r'<tr class="criteria-heading" data-heading="([^"]+)">', page) == \
+        [c["id"] for c in inclusion + exclusion if c.get("heading")] == ["E10"]
+    assert 'data-criterion="E19"' not in page
     # in the PDF, every criterion in order, on the checklist pages, with Yes and No columns
     s = strings(lang)
     texts = pages(built / f"site-manual.{lang}.pdf")
@@ -213,7 +218,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
                  and "...." not in t)
     body = " ".join(texts[start:start + 4])
     position = 0
-    for criterion in inclusion + exclusion:
+    for criterion in [c for c in inclusion + exclusion if not c.get("same_as")]:
         found = body.find(normalize(criterion["text"]), position)
         assert found >= 0, f"{criterion['id']} missing or out of order"
         position = found
@@ -534,3 +539,23 @@ def _bare_pages(texts, ctx, lang) -> list[int]:
 def test_no_page_holds_headings_only(built, model, lang):
     texts = pages(built / f"site-manual.{lang}.pdf")
     assert _bare_pages(texts, site_manual.context(model, lang), lang) == []
+
+
+def test_heading_like_and_repeated_criteria_are_warned(example_copy):
+    """Without 'heading: true' and 'same_as', the registered E10 (a heading) and E19 (E14 again)
+    would be checklist questions: check says so, at their lines."""
+    trial = example_copy / "trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    text = text.replace("      heading: true\n", "", 1)
+    text = text.replace("      same_as: E14    # as registered: the record lists it twice\n", "", 1)
+    trial.write_text(text, encoding="utf-8")
+    warnings = {d.path: d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"}
+    heading = warnings["eligibility.exclusion[9].text"]
+    assert "criterion 'E10' ends with ':'" in heading.message and "heading: true" in heading.hint
+    repeated = warnings["eligibility.exclusion[18].text"]
+    assert "criterion 'E19' repeats criterion 'E14'" in repeated.message
+    assert repeated.line == _line(trial, '      text: "patients with autoimmune disease;"')
+
+
+def _line(path, line):
+    return path.read_text(encoding="utf-8").splitlines().index(line) + 1

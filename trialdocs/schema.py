@@ -209,6 +209,8 @@ CRITERION = record({
     "id": ident(doc='Unique across inclusion **and** exclusion criteria together', ex='I1'),
     "text": text(True, doc='The criterion as the protocol states it', ex='Volunteer to participate in the trial and having given written consent after …'),
     "lay": loc(doc='The criterion in lay words', ex={'fr': 'Vous voulez participer et vous avez signé le formulaire de …', 'en': 'You want to take part and you have signed the consent form after …'}),
+    "heading": flag(doc="The item introduces the criteria after it (\"Main known contraindications to IL-2:\"): the site manual's checklist shows it as a heading, without Yes/No boxes; the registry text keeps it as a line", ex=True),
+    "same_as": text(doc="The id of an earlier criterion this one repeats, as registered: the registry text keeps it, the site manual's checklist leaves it out, and `check` does not warn about the duplicate", ex='E14'),
 })
 
 SCHEMA = {

@@ -18,6 +18,7 @@ language, with exactly the data the manual reads, localized.
 from __future__ import annotations
 
 import math
+import re
 
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
@@ -167,6 +168,7 @@ def check(checked) -> None:
     if not eligibility.get("inclusion") and not eligibility.get("exclusion"):
         problem(("eligibility",), "the eligibility checklist of the site manual needs "
                 "eligibility.inclusion and eligibility.exclusion", key=True)
+    _criteria_checks(eligibility, problem)
     for i, intervention in enumerate(data.get("interventions") or []):
         if not intervention.get("investigational"):
             continue
@@ -183,6 +185,53 @@ def check(checked) -> None:
         if objective.get("id") not in linked:
             problem(("objectives", i), f"objective '{objective.get('id')}' has no endpoint",
                     "link an outcome to it with 'objective'", WARNING, key=True)
+
+
+# Words that do not make two criteria different ("patients with autoimmune disease" is
+# "pre-existing autoimmune disease").
+FILLER = {"a", "an", "the", "of", "with", "or", "and", "in", "to", "for", "any", "known",
+          "patient", "patients", "person", "persons", "subject", "subjects", "participant",
+          "participants", "woman", "women", "history", "pre-existing", "preexisting", "existing",
+          "de", "du", "des", "la", "le", "les", "un", "une", "avec", "ou", "et", "antécédent",
+          "antécédents", "patiente", "patientes"}
+
+
+def _content_words(text: str) -> frozenset:
+    return frozenset(w for w in re.findall(r"[\w-]+", str(text).casefold()) if w not in FILLER)
+
+
+def _criteria_checks(eligibility: dict, problem):
+    """A checklist line is a question a coordinator answers: a heading is not one, and a
+    criterion asked twice (as registered) is a slip to mark with ``same_as``."""
+    criteria = [(kind, i, c) for kind in ("inclusion", "exclusion")
+                for i, c in enumerate(eligibility.get(kind) or []) if isinstance(c, dict)]
+    ids = {str(c.get("id")) for _, _, c in criteria}
+    seen = []
+    for kind, i, c in criteria:
+        text = str(c.get("text") or "").strip()
+        if c.get("same_as") is not None and str(c["same_as"]) not in ids:
+            problem(("eligibility", kind, i, "same_as"), f"same_as '{c['same_as']}' is not the id "
+                    "of a criterion", "give the id of the criterion this one repeats")
+        if text.endswith(":") and not c.get("heading"):
+            problem(("eligibility", kind, i, "text"), f"criterion '{c.get('id')}' ends with ':' "
+                    "and reads as a heading of the criteria after it",
+                    "add 'heading: true' (no Yes/No boxes in the checklist), or reword it",
+                    WARNING)
+        if c.get("heading") or c.get("same_as"):
+            continue
+        words = _content_words(text)
+        for other_id, other in seen:
+            if len(words) >= 2 and len(other) >= 2 and (words <= other or other <= words):
+                problem(("eligibility", kind, i, "text"), f"criterion '{c.get('id')}' repeats "
+                        f"criterion '{other_id}'", f"remove it, or add 'same_as: {other_id}' to "
+                        "keep it in the registry text and out of the checklist", WARNING)
+                break
+        seen.append((c.get("id"), words))
+
+
+def _checklist(items) -> list[dict]:
+    return [{"id": c["id"], "text": c["text"], "heading": bool(c.get("heading"))}
+            for c in items or [] if not c.get("same_as")]
 
 
 # -- the outline ------------------------------------------------------------------------
@@ -568,8 +617,8 @@ def context(model: dict, lang: str) -> dict:
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            "inclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("inclusion") or []],
-            "exclusion": [{"id": c_["id"], "text": c_["text"]} for c_ in eligibility.get("exclusion") or []],
+            "inclusion": _checklist(eligibility.get("inclusion")),
+            "exclusion": _checklist(eligibility.get("exclusion")),
         },
         "schedule": schedule,
         "products": products,

@@ -308,7 +308,10 @@ def test_big_schedule_spans_pages_with_its_header_on_each(big):
     m = strings("en")["manual"]
     schedule = big_schedule()
     names = [p["name"] for p in schedule["procedures"]]
-    rows_on = [i for i, t in enumerate(texts) if any(n in t for n in names)]
+    # the grid's pages: those before the checklists per visit (which name procedures too)
+    checklists = next(i for i, t in enumerate(texts)
+                      if re.search(r"\d+\.\d+ " + m["sections"]["visit_checklists"], t) and "...." not in t)
+    rows_on = [i for i, t in enumerate(texts[:checklists]) if any(n in t for n in names)]
     assert len(rows_on) >= 3, f"schedule on pages {[i + 1 for i in rows_on]}"
     model = _model(folder, "big-schedule")
     tables = site_manual.context(model, "en")["schedule"]["tables"]
@@ -559,3 +562,46 @@ def test_heading_like_and_repeated_criteria_are_warned(example_copy):
 
 def _line(path, line):
     return path.read_text(encoding="utf-8").splitlines().index(line) + 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_checklist_per_visit_lists_what_the_schedule_marks(built, lang):
+    """Each visit's checklist has exactly the procedures whose 'visits' name it, in order."""
+    conduct = yaml.safe_load((EXAMPLE / "conduct.yaml").read_text(encoding="utf-8"))["schedule"]
+    page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
+    part = page[page.index('id="visit-checklists"'):]
+    part = part[:part.index("</section>")]
+    blocks = part.split('<div class="visit-checklist">')[1:]
+    visits = [v["id"] for v in conduct["visits"]
+              if any(v["id"] in p.get("visits", []) for p in conduct["procedures"])]
+    assert [re.search(r'<span class="vid">([^<]+)</span>', b)[1] for b in blocks] == visits
+    for visit, block in zip(visits, blocks):
+        names = [html.unescape(n).strip() for n in re.findall(r"<tr><td>([^<]+?)(?: <span)", block)]
+        expected = [typography.text(p["name"][lang], lang) for p in conduct["procedures"]
+                    if visit in p.get("visits", [])]
+        assert sorted(names) == sorted(expected), visit
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_working_logs_and_forms_are_printable_pages(built, model, lang):
+    """Screening, delegation, deviation and temperature logs (landscape, empty rows) and the
+    SAE and pregnancy report forms, each a section of the manual, in the PDF and its outline."""
+    m = strings(lang)["manual"]
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    outline = site_manual.context(model, lang)["outline"]
+    keys = ["screening_log", "delegation_log", "deviation_log", "temperature_log", "sae_form",
+            "pregnancy_form"]
+    assert [e["id"] for e in outline if e["id"].startswith("form-")] == [f"form-{k}" for k in keys]
+    for key in keys:
+        title = normalize(m["forms"][key]["title"])
+        starts = [i for i, t in enumerate(texts) if re.search(r"\d+\.\d+ " + re.escape(title), t)
+                  and "...." not in t]
+        assert len(starts) == 1, key
+        body = texts[starts[0]]
+        for label in m["forms"][key].get("columns") or m["forms"][key]["fields"]:
+            assert normalize(label).split(" ")[0] in body, (key, label)
+    reader = PdfReader(str(built / f"site-manual.{lang}.pdf"))
+    landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    for key in keys[:4]:
+        title = normalize(m["forms"][key]["title"])
+        assert any(title in texts[i] for i in landscape), key

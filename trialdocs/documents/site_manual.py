@@ -229,6 +229,45 @@ def _criteria_checks(eligibility: dict, problem):
         seen.append((c.get("id"), words))
 
 
+# The working logs and forms a site files, printed as pages to copy: (key, rows of a log,
+# or None for a one-page report form, whether the protocol needs it). Titles, intros,
+# columns and fields are template strings (manual.forms.<key> in templates/i18n).
+FORMS = (
+    ("screening_log", 12, lambda model: True),
+    ("delegation_log", 12, lambda model: True),
+    ("deviation_log", 12, lambda model: True),
+    ("temperature_log", 14, lambda model: any(i.get("storage") for i in model.get("interventions") or []
+                                              if i.get("investigational"))),
+    ("sae_form", None, lambda model: bool(model.get("safety"))),
+    ("pregnancy_form", None, lambda model: bool((model.get("safety") or {}).get("pregnancy"))),
+)
+
+
+def _forms(model: dict, m: dict) -> list[dict]:
+    out = []
+    for key, rows, needed in FORMS:
+        if needed(model):
+            labels = m["forms"][key]
+            out.append({"key": key, "title": labels["title"], "intro": labels["intro"],
+                        "columns": labels.get("columns") or [], "fields": labels.get("fields") or [],
+                        "rows": rows or 0, "log": rows is not None})
+    return out
+
+
+def _visit_checklists(schedule: dict) -> list[dict]:
+    """One checklist per visit: the procedures the schedule of activities marks at it."""
+    out = []
+    for table in schedule["tables"]:
+        for index, visit in enumerate(table["visits"]):
+            items = [{"group": group["label"], "name": row["name"],
+                      "research_only": row.get("research_only", False)}
+                     for group in table["groups"] for row in group["rows"]
+                     if index < len(row["marks"]) and row["marks"][index]]
+            if items:
+                out.append({"visit": visit, "items": items})
+    return out
+
+
 def _checklist(items) -> list[dict]:
     return [{"id": c["id"], "text": c["text"], "heading": bool(c.get("heading"))}
             for c in items or [] if not c.get("same_as")]
@@ -531,6 +570,11 @@ def context(model: dict, lang: str) -> dict:
         o.section("schedule", t["schedule"])
         o.sub("grid", t["grid"])
         o.sub("visits", t["visits"])
+        visit_checklists = _visit_checklists(schedule)
+        if visit_checklists:
+            o.sub("visit-checklists", t["visit_checklists"])
+    else:
+        visit_checklists = []
     if products:
         o.section("product", t["product"] if any(p["log"] for p in products)
                   else t["treatment"])
@@ -560,6 +604,11 @@ def context(model: dict, lang: str) -> dict:
         if text[key]:
             o.section(key, t[key])
     o.section("sites", t["sites"])
+    forms = _forms(model, m)
+    if forms:
+        o.section("forms", t["forms"])
+        for form in forms:
+            o.sub(f"form-{form['key']}", form["title"])
 
     illustrative = protocol.get("illustrative") or []
     version = manual.get("version") or protocol["version"]
@@ -621,6 +670,8 @@ def context(model: dict, lang: str) -> dict:
             "exclusion": _checklist(eligibility.get("exclusion")),
         },
         "schedule": schedule,
+        "visit_checklists": visit_checklists,
+        "forms": forms,
         "products": products,
         "safety": {
             "ae_definition": localized(safety.get("ae_definition"), lang),

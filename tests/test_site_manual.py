@@ -27,6 +27,7 @@ from trialdocs.flowchart import flow_svg
 from trialdocs.load import load_protocol
 from trialdocs.model import build_model
 from trialdocs.render import strings
+from trialdocs.translations import variant
 
 SLUG = "nct03970954"
 
@@ -205,7 +206,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
     questions = [c for c in inclusion + exclusion if not c.get("heading") and not c.get("same_as")]
     assert [(i, html.unescape(t)) for i, t in rows] == \
-        [(c["id"], typography.text(c["text"], lang)) for c in questions]
+        [(c["id"], typography.text(variant(c, "text", lang), lang)) for c in questions]
     # a heading is a heading row, without boxes; a repeated criterion is left out
     assert re.findall(r'<tr class="criteria-heading" data-heading="([^"]+)">', page) == \
         [c["id"] for c in inclusion + exclusion if c.get("heading")] == ["E10"]
@@ -219,7 +220,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
     body = " ".join(texts[start:start + 4])
     position = 0
     for criterion in [c for c in inclusion + exclusion if not c.get("same_as")]:
-        found = body.find(normalize(criterion["text"]), position)
+        found = body.find(normalize(variant(criterion, "text", lang)), position)
         assert found >= 0, f"{criterion['id']} missing or out of order"
         position = found
     assert s["manual"]["eligible"] in body and s["manual"]["signature"] in body
@@ -605,3 +606,52 @@ def test_working_logs_and_forms_are_printable_pages(built, model, lang):
     for key in keys[:4]:
         title = normalize(m["forms"][key]["title"])
         assert any(title in texts[i] for i in landscape), key
+
+
+ENGLISH_WORDS = {"the", "with", "of", "and", "to", "for", "by", "after", "from", "who", "is", "are",
+                 "at", "or", "an", "in", "each", "participants", "women", "day"}
+
+
+def _english(text: str) -> bool:
+    """Two or more distinct English function words: an English sentence, not a French one."""
+    return len(ENGLISH_WORDS & set(re.findall(r"[a-z]+", text.lower()))) >= 2
+
+
+@pytest.mark.skipif("fr" not in LANGS, reason="the example has no French site manual")
+def test_french_site_manual_has_no_english_sentence(built, model):
+    """Eligibility, endpoints, arms and the header read in French (the local.fr variants);
+    none of the registry's English texts appears."""
+    page = html.unescape((built / "site-manual.fr.html").read_text(encoding="utf-8"))
+    ctx = site_manual.context(model, "fr")
+    header = [ctx["doc"]["title"], ctx["study"]["title"], ctx["study"]["official_title"],
+              re.search(r"<title>([^<]*)</title>", page)[1],
+              re.search(r'<h1 class="running-title">([^<]*)</h1>', page)[1]]
+    criteria = [c["text"] for kind in ("inclusion", "exclusion") for c in ctx["eligibility"][kind]]
+    endpoints = [x for o in ctx["synopsis"]["objectives"] for e in o["outcomes"]
+                 for x in (e["measure"], e["time_frame"])]
+    arms = [x for a in ctx["synopsis"]["arms"] for x in (a["label"], a["description"], *a["interventions"])]
+    assert len(criteria) == 28 and len(endpoints) == 14 and len(arms) == 3
+    english = [t for t in header + criteria + endpoints + arms if _english(t)]
+    assert english == []
+    for text in criteria + endpoints + arms + header[:3]:
+        assert typography.text(text, "fr") in page, text
+    data = yaml.safe_load((EXAMPLE / "trial.yaml").read_text(encoding="utf-8"))
+    registry = [c["text"] for kind in ("inclusion", "exclusion") for c in data["eligibility"][kind]] + \
+        [o["measure"] for kind in ("primary", "secondary", "other") for o in data["outcomes"].get(kind) or []] + \
+        [data["identification"]["brief_title"], data["arms"][0]["label"]]
+    assert [t for t in registry if typography.text(t, "fr") in page or t in page] == []
+    assert _english(data["eligibility"]["inclusion"][0]["text"])   # the detector can fire
+
+
+def test_language_leak_is_warned_naming_the_field(example_copy):
+    trial = example_copy / "trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    start = text.index("    - id: E3\n")
+    cut = text.index("      local:\n", start)
+    end = text.index("\n", text.index("text:", cut)) + 1
+    trial.write_text(text[:cut] + text[end:], encoding="utf-8")
+    warnings = [d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"]
+    assert [(d.path, d.message) for d in warnings] == [
+        ("eligibility.exclusion[2].text", "language leak: the site manual (fr) would show "
+         "eligibility.exclusion.*.text in English, the registry's language")]
+    assert warnings[0].hint == "give the text in 'fr' as local.fr.text beside it"

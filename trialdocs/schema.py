@@ -156,6 +156,14 @@ def date_struct(required=False, **kw):
 
 
 
+def local(fields: dict, what: str):
+    """Per-language variants of registry texts (``local: {fr: {text: …}}``): documents in that
+    language show them; the registry keeps the field itself (see trialdocs/translations.py)."""
+    return record({lang: record(fields, doc=f"{what} in {name}")
+                   for lang, name in codes.LANGUAGES.items() if lang != "en"},
+                  doc=f"{what} in the documents' other languages (the registry keeps the English)")
+
+
 def kept_date(**kw):
     """A date ClinicalTrials.gov sets and keeps (first posted …): read on import, never sent."""
     return record({
@@ -203,6 +211,8 @@ def outcome(word):
         "description": md(doc='What is measured and how', ct='description', prs=V(999, f'{word} Outcome Measure Description'), ex='Tregs (CD4+ CD25+ FOXP3+ CD127 low) counted by flow cytometry in a central laboratory. …'),
         "time_frame": text(doc='When it is measured', ct='timeFrame', prs=U(255, f'{word} Outcome Measure Time Frame'), ex='Day 1 (before injection) and Day 5 of each course (up to 5 courses)'),
         "objective": ident(False, doc='The `objectives` id this outcome measures', ex='treg'),
+        "local": local({"measure": text(doc="The measure's title"), "time_frame": text(doc="When it is measured"),
+                        "description": md(doc="What is measured and how")}, "The outcome measure"),
     })
 
 CRITERION = record({
@@ -210,6 +220,7 @@ CRITERION = record({
     "text": text(True, doc='The criterion as the protocol states it', ex='Volunteer to participate in the trial and having given written consent after …'),
     "lay": loc(doc='The criterion in lay words', ex={'fr': 'Vous voulez participer et vous avez signé le formulaire de …', 'en': 'You want to take part and you have signed the consent form after …'}),
     "heading": flag(doc="The item introduces the criteria after it (\"Main known contraindications to IL-2:\"): the site manual's checklist shows it as a heading, without Yes/No boxes; the registry text keeps it as a line", ex=True),
+    "local": local({"text": text(doc="The criterion")}, "The criterion"),
     "same_as": text(doc="The id of an earlier criterion this one repeats, as registered: the registry text keeps it, the site manual's checklist leaves it out, and `check` does not warn about the duplicate", ex='E14'),
 })
 
@@ -263,6 +274,7 @@ SCHEMA = {
         "brief_title": text(True, doc='Title in lay words. The consent title when `consent.title` is not given', ct='briefTitle', prs=V(300, 'Brief Title'), ex='Low-dose Interleukin-2 in Women With Unexplained Miscarriages'),
         "official_title": text(doc='Full scientific title', ct='officialTitle', prs=V(600, 'Official Title'), ex='Stimulation of Regulatory T Cells by Low-dose Interleukin-2 in Women With Unexplained …'),
         "acronym": text(doc="The study's acronym, if it has one; it should appear in the official title", ct='acronym', prs=V(14, 'Acronym'), ex='CARAVAN'),
+        "local": local({"brief_title": text(doc="The brief title"), "official_title": text(doc="The official title")}, "The titles"),
     }, True, doc='Study ids and titles (ClinicalTrials.gov identificationModule)', ct='identificationModule'),
     "status": record({
         "verified_date": text(True, regex=MONTH_RE, doc='`YYYY-MM`: when the record was last checked', ct='statusVerifiedDate', ex='2025-09'),
@@ -325,11 +337,13 @@ SCHEMA = {
     }, doc='FDA and data monitoring committee answers (ClinicalTrials.gov oversightModule)', ct='oversightModule'),
     "description": record({
         "brief_summary": md(True, doc='A short description in lay words', ct='briefSummary', prs=V(5000, 'Brief Summary'), ex='The purpose of this study is to demonstrate the ability of low dose IL-2 to stimulate …'),
+        "local": local({"brief_summary": md(doc="The brief summary")}, "The brief summary"),
         "detailed_description": md(doc='The longer description', ct='detailedDescription', prs=V(32000, 'Detailed Description'), ex='About 1 to 3% of women of childbearing age have repeated early spontaneous …'),
     }, True, doc='Brief summary and detailed description (ClinicalTrials.gov descriptionModule)', ct='descriptionModule'),
     "conditions": record({
         "conditions": texts(True, 1, doc='The diseases or conditions studied', ct='conditions', ex=['Recurrent Miscarriage']),
         "keywords": texts(doc='Words or phrases that help find the study; one item per keyword', ct='keywords', prs=U(160, 'Keyword'), ex=['Brain Tumor']),
+        "local": local({"conditions": texts(doc="The conditions")}, "The conditions"),
     }, True, doc='Conditions studied and keywords (ClinicalTrials.gov conditionsModule)', ct='conditionsModule'),
     "design": record({
         "study_type": code(codes.STUDY_TYPE, True, doc='`INTERVENTIONAL`, `OBSERVATIONAL`, `EXPANDED_ACCESS`', ct='studyType', ex='INTERVENTIONAL'),
@@ -365,11 +379,13 @@ SCHEMA = {
         "description": md(doc="What the arm receives, in the registry's words", ct='description', prs=U(999, 'Arm Description'), ex='Subcutaneous injection of low dose of IL-2 for induction course of 5 days, the 10th …'),
         "interventions": items(ident(), doc='Ids from `interventions`. Every arm except a `NO_INTERVENTION` arm lists at least one', when='see rule', ct='interventionNames', ex=['il2']),
         "lay": loc_md(doc='The arm in lay words. In a randomised study, consent documents list the arms with it (or with the label when it is not given)', ex={'fr': 'Toutes les participantes reçoivent le même traitement : de …', 'en': 'Every woman in the study gets the same treatment: a low dose of …'}),
+        "local": local({"label": text(doc="The arm's title"), "description": md(doc="What the arm receives")}, "The arm"),
     }), doc='The arms (groups) of the study', ct='armsInterventionsModule.armGroups'),
     "interventions": items(record({
         "id": ident(doc='The intervention\'s id, unique among interventions', ex='il2'),
         "type": code(codes.INTERVENTION_TYPE, True, doc='`DRUG`, `DEVICE`, `BIOLOGICAL`, `PROCEDURE`, `RADIATION`, `BEHAVIORAL`, `GENETIC`, `DIETARY_SUPPLEMENT`, `COMBINATION_PRODUCT`, `DIAGNOSTIC_TEST`, `OTHER`', ct='type', ex='DRUG'),
         "name": text(True, doc="The intervention's name; the non-proprietary name if there is one", ct='name', prs=V(200, 'Intervention Name'), ex='low-dose IL-2'),
+        "local": local({"name": text(doc="The intervention's name")}, "The intervention's name"),
         "description": md(doc='Enough to tell it from similar interventions: dose form, dose, frequency, duration', ct='description', prs=V(1000, 'Intervention Description'), ex='Subcutaneous injection of low dose of IL-2 for induction course of 5 days, the 10th …'),
         "other_names": texts(doc='Synonyms, brand names, codes', ct='otherNames', prs=U(200, 'Intervention Other Name'), ex=['interleukin-2']),
         "investigational": flag(doc='The product is investigational in this study', ex=True),

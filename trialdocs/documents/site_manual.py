@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 import re
 
+from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized
 from ..targets import Layout, Target
+from ..translations import leaks, variant
 
 CODE = "site_manual"
 GROUPS = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
@@ -169,6 +171,7 @@ def check(checked) -> None:
         problem(("eligibility",), "the eligibility checklist of the site manual needs "
                 "eligibility.inclusion and eligibility.exclusion", key=True)
     _criteria_checks(eligibility, problem)
+    _language_leaks(data, problem)
     for i, intervention in enumerate(data.get("interventions") or []):
         if not intervention.get("investigational"):
             continue
@@ -268,8 +271,24 @@ def _visit_checklists(schedule: dict) -> list[dict]:
     return out
 
 
-def _checklist(items) -> list[dict]:
-    return [{"id": c["id"], "text": c["text"], "heading": bool(c.get("heading"))}
+def _language_leaks(data: dict, problem):
+    """A manual in French that would show a registry text in English: one warning per
+    field and language, at the first item that lacks its variant."""
+    for lang in languages(data):
+        by_field = {}
+        for where, key in leaks(data, lang):
+            field = ".".join("*" if isinstance(p, int) else p for p in where) + f".{key}"
+            by_field.setdefault(field, []).append((where, key))
+        for field, found in by_field.items():
+            where, key = found[0]
+            count = f" ({len(found)} items)" if len(found) > 1 else ""
+            problem(where + (key,), f"language leak: the site manual ({lang}) would show "
+                    f"{field}{count} in English, the registry's language",
+                    f"give the text in '{lang}' as local.{lang}.{key} beside it", WARNING)
+
+
+def _checklist(items, lang) -> list[dict]:
+    return [{"id": c["id"], "text": variant(c, "text", lang), "heading": bool(c.get("heading"))}
             for c in items or [] if not c.get("same_as")]
 
 
@@ -481,7 +500,8 @@ def context(model: dict, lang: str) -> dict:
                 continue
             objectives.append({
                 "level": m["levels"][level], "text": localized(objective.get("text"), lang),
-                "outcomes": [{"measure": o["measure"], "time_frame": o.get("time_frame") or "",
+                "outcomes": [{"measure": variant(o, "measure", lang),
+                              "time_frame": variant(o, "time_frame", lang) or "",
                               "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
     c = m["codes"]
     phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
@@ -501,7 +521,7 @@ def context(model: dict, lang: str) -> dict:
         (m["design"], design_words),
         (m["masking"], c["MASKING"].get(design.get("masking"), "")),
         (m["primary_purpose"], c["PRIMARY_PURPOSE"].get(design.get("primary_purpose"), "")),
-        (m["conditions"], ", ".join((model.get("conditions") or {}).get("conditions") or [])),
+        (m["conditions"], ", ".join(variant(model.get("conditions") or {}, "conditions", lang) or [])),
         (m["sex"], c["SEX"].get(eligibility.get("sex"), "")),
         (m["age"], age),
         (m["healthy_volunteers"], s["yes"] if eligibility.get("healthy_volunteers") else s["no"]),
@@ -515,19 +535,20 @@ def context(model: dict, lang: str) -> dict:
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
     facts = [{"label": label, "value": value} for label, value in facts if value]
-    arms = [{"label": a["label"], "type": c["ARM_TYPE"].get(a.get("type"), ""),
-             "description": a.get("description") or "",
-             "interventions": [i["name"] for i in a.get("intervention_list") or []]}
+    arms = [{"label": variant(a, "label", lang), "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "description": variant(a, "description", lang) or "",
+             "interventions": [variant(i, "name", lang) for i in a.get("intervention_list") or []]}
             for a in model.get("arms") or []]
     products = []
     for intervention in model.get("interventions") or []:
         fields = {f: localized(intervention.get(f), lang) for f in HANDLING}
         if not any(fields.values()):
             continue
-        products.append({"id": intervention["id"], "name": intervention["name"],
+        products.append({"id": intervention["id"], "name": variant(intervention, "name", lang),
                          "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
                          "other_names": intervention.get("other_names") or [],
-                         "arms": intervention.get("arm_labels") or [],
+                         "arms": [variant(a, "label", lang) for a in model.get("arms") or []
+                                  if intervention["id"] in (a.get("interventions") or [])],
                          "log": bool(intervention.get("investigational")),
                          **fields})
 
@@ -614,7 +635,7 @@ def context(model: dict, lang: str) -> dict:
     version = manual.get("version") or protocol["version"]
     version_date = manual.get("version_date") or protocol["version_date"]
     coordinator = next((o for o in officials if o["role"] == m["coordinating_investigator"]), None)
-    title = ident.get("brief_title") or protocol["title"]
+    title = variant(ident, "brief_title", lang) or protocol["title"]
     return {
         "doc": {
             "title": f"{title}: {m['doc_title']}",
@@ -633,7 +654,7 @@ def context(model: dict, lang: str) -> dict:
             "running": f"{m['running']}, {s['version'].lower()} {version}",
         },
         "study": {
-            "title": title, "official_title": ident.get("official_title") or protocol["title"],
+            "title": title, "official_title": variant(ident, "official_title", lang) or protocol["title"],
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
@@ -659,15 +680,15 @@ def context(model: dict, lang: str) -> dict:
         },
         "sites": sites,
         "synopsis": {"objectives": objectives, "facts": facts, "arms": arms,
-                     "summary": (model.get("description") or {}).get("brief_summary") or ""},
+                     "summary": variant(model.get("description") or {}, "brief_summary", lang) or ""},
         "flow": {
             "svg": flow_svg(schedule["lanes"], m["flow_title"], m["repeated"],
                             " → ".join(f"{v['name']} ({v['day']})" for v in schedule["visits"])),
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            "inclusion": _checklist(eligibility.get("inclusion")),
-            "exclusion": _checklist(eligibility.get("exclusion")),
+            "inclusion": _checklist(eligibility.get("inclusion"), lang),
+            "exclusion": _checklist(eligibility.get("exclusion"), lang),
         },
         "schedule": schedule,
         "visit_checklists": visit_checklists,

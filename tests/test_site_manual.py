@@ -655,3 +655,17 @@ def test_language_leak_is_warned_naming_the_field(example_copy):
         ("eligibility.exclusion[2].text", "language leak: the site manual (fr) would show "
          "eligibility.exclusion.*.text in English, the registry's language")]
     assert warnings[0].hint == "give the text in 'fr' as local.fr.text beside it"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_manual_shows_the_protocol_as_planned_not_the_registry_later(built, model, lang):
+    """Dated 30 November 2020, the manual shows protocol.planned (18 participants planned,
+    December 2020 to December 2022), not the registry's actual enrollment, dates or status."""
+    m = strings(lang)["manual"]
+    page = html.unescape((built / f"site-manual.{lang}.html").read_text(encoding="utf-8"))
+    facts = {f["label"]: f["value"] for f in site_manual.context(model, lang)["synopsis"]["facts"]}
+    assert facts[m["enrollment"]] == m["enrollment_value"].format(n=18, type=m["date_types"]["ESTIMATED"])
+    assert facts[m["study_period"]] == m["period_value"].format(
+        start=site_manual.format_date("2020-12", lang), end=site_manual.format_date("2022-12", lang))
+    for later in (m["date_types"]["ACTUAL"], m["statuses"]["COMPLETED"], "2025"):
+        assert later not in page.replace(typography.NBSP, " ").split("</header>")[1], later

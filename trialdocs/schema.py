@@ -242,6 +242,11 @@ SCHEMA = {
         # (``consent``, ``sites.*.address``, ``identification.official_title``;
         # a list item is named by its id or ``*``). Documents built from such
         # content carry the notice below.
+        "planned": record({
+            "enrollment": integer(min=0, doc="The number of participants this version plans", ex=18),
+            "start": text(regex=PARTIAL_DATE_RE, doc="When this version plans the first enrolment: YYYY-MM[-DD]", ex="2020-12"),
+            "completion": text(regex=PARTIAL_DATE_RE, doc="When this version plans the last participant's last visit: YYYY-MM[-DD]", ex="2022-12"),
+        }, doc="What this version of the protocol plans: the consent documents and the site manual show these, not the registry's actual enrollment, dates or status (without them, a registry value is shown only while it is ESTIMATED)"),
         "illustrative": texts(doc='Dotted paths of content invented for an example, not the sponsor\'s (`*` = every item of a list)', ex=['protocol.version', 'protocol.version_date', 'protocol.amendments']),
         "illustrative_notice": loc(doc='The notice printed on documents when `illustrative` is given', ex={'fr': 'Ce document est un exemple : il contient des contenus inventés …', 'en': 'This is an example document: it contains content invented for …'}),
         # Set by ``trialdocs import-ctgov``: where the protocol came from and what

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 
-from .. import codes
+from .. import codes, planned
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
@@ -454,7 +454,6 @@ def context(model: dict, lang: str) -> dict:
     design = model.get("design") or {}
     eligibility = model.get("eligibility") or {}
     safety = model.get("safety") or {}
-    status = model.get("status") or {}
     sponsors = model.get("sponsors") or {}
     text = {k: localized(manual.get(k), lang) for k in
             ("purpose", "consent_procedure", "enrolment", "concomitant", "discontinuation",
@@ -472,7 +471,6 @@ def context(model: dict, lang: str) -> dict:
                                       if pair[0].get("role") in order else len(order))]
     sites = []
     for site in model.get("sites") or []:
-        status_code = site.get("status")
         sites.append({
             "id": site["id"],
             "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
@@ -487,10 +485,6 @@ def context(model: dict, lang: str) -> dict:
                           "role": m[ROLE_KEYS.get(c.get("role"), "contact")]}
                          for c in site.get("contacts") or []],
             "pharmacy": _contact(site.get("pharmacy"), lang),
-            "status": m["statuses"].get(status_code, status_code) if status_code else
-            m["status_not_given"].format(status=m["statuses"].get(
-                status.get("overall_status"), status.get("overall_status") or "")),
-            "status_given": bool(status_code),
         })
 
     objectives = []
@@ -513,8 +507,9 @@ def context(model: dict, lang: str) -> dict:
     age = (m["age_range"].format(**ages) if ages["low"] and ages["high"] else
            m["age_min"].format(**ages) if ages["low"] else
            m["age_max"].format(**ages) if ages["high"] else "")
-    enrollment = design.get("enrollment") or {}
-    start, end = status.get("start_date") or {}, status.get("completion_date") or {}
+    # as of this version: planned values only, never the registry's actual ones (planned.py)
+    enrollment, start, end = planned.enrollment(model), planned.date(model, "start"), \
+        planned.date(model, "completion")
     facts = [
         (m["study_type"], c["STUDY_TYPE"].get(design.get("study_type"), "")),
         (m["phase"], phases),
@@ -525,12 +520,10 @@ def context(model: dict, lang: str) -> dict:
         (m["sex"], c["SEX"].get(eligibility.get("sex"), "")),
         (m["age"], age),
         (m["healthy_volunteers"], s["yes"] if eligibility.get("healthy_volunteers") else s["no"]),
-        (m["enrollment"], m["enrollment_value"].format(
-            n=enrollment.get("count"), type=m["date_types"].get(enrollment.get("type"), ""))
-         if enrollment.get("count") is not None else ""),
+        (m["enrollment"], m["enrollment_value"].format(n=enrollment, type=m["date_types"]["ESTIMATED"])
+         if enrollment is not None else ""),
         (m["study_period"], m["period_value"].format(
-            start=format_date(start.get("date"), lang), end=format_date(end.get("date"), lang))
-         if start.get("date") and end.get("date") else ""),
+            start=format_date(start, lang), end=format_date(end, lang)) if start and end else ""),
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]

@@ -669,3 +669,25 @@ def test_manual_shows_the_protocol_as_planned_not_the_registry_later(built, mode
         start=site_manual.format_date("2020-12", lang), end=site_manual.format_date("2022-12", lang))
     for later in (m["date_types"]["ACTUAL"], m["statuses"]["COMPLETED"], "2025"):
         assert later not in page.replace(typography.NBSP, " ").split("</header>")[1], later
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_abbreviations_section_lists_the_glossary(built, model, lang):
+    page = html.unescape((built / f"site-manual.{lang}.html").read_text(encoding="utf-8"))
+    part = page[page.index('id="abbreviations"'):]
+    part = part[:part.index("</table>")]
+    terms = re.findall(r'<tr><th scope="row">([^<]+)</th>', part)
+    glossary = model["site_manual"]["glossary"]
+    assert terms == sorted((g["term"] for g in glossary), key=str.casefold)
+    assert typography.text(next(g for g in glossary if g["term"] == "SAE")["meaning"][lang], lang) in part
+
+
+def test_abbreviation_used_but_not_defined_is_warned(example_copy):
+    conduct = example_copy / "conduct.yaml"
+    text = conduct.read_text(encoding="utf-8")
+    start = text.index('    - term: "SUSAR"\n')
+    end = text.index("    - term:", start + 10)
+    conduct.write_text(text[:start] + text[end:], encoding="utf-8")
+    warnings = [d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"]
+    assert [(d.path, d.message) for d in warnings] == [
+        ("site_manual.glossary", "the manual uses abbreviations the glossary does not define: SUSAR")]

@@ -574,6 +574,11 @@ SCHEMA = {
         "discontinuation": staff(markdown=True, doc='Stopping treatment, withdrawal, loss to follow-up', ex={'en': '**Stop IL-2 for good** (the participant stays in follow-up) if:\n\n- …', 'fr': "**Arrêter définitivement l'IL-2** (la participante reste suivie) …"}),
         "data_management": staff(markdown=True, doc='Source documents, eCRF, samples', ex={'en': '- **Source documents:** the hospital medical record, the injection …', 'fr': '- **Documents source :** le dossier médical hospitalier, le carnet …'}),
         "monitoring": staff(markdown=True, doc='Monitoring visits, deviations', ex={'en': '- A sponsor CRA visits each site after the first inclusion, then …', 'fr': '- Un ARC du promoteur se rend dans chaque centre après la première …'}),
+        "glossary": items(record({
+            "term": text(True, doc="The abbreviation or term as the texts write it", ex="CRA"),
+            "meaning": staff(True, doc="What it stands for, one text or one per language",
+                             ex={"en": "Clinical research associate (monitor)", "fr": "Attaché de recherche clinique"}),
+        }), doc="The abbreviations the manual uses, listed in its 'Abbreviations' section; `check` warns about an abbreviation the manual's texts use and the glossary lacks"),
         "closeout": staff(markdown=True, doc='End of study and archiving', ex={'en': '- The study ends at the last visit of the last participant (end of …', 'fr': "- L'étude se termine à la dernière visite de la dernière …"}),
     }, doc="The site manual's staff-facing texts, one section each"),
     "schedule": record({

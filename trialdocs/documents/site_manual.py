@@ -171,6 +171,7 @@ def check(checked) -> None:
         problem(("eligibility",), "the eligibility checklist of the site manual needs "
                 "eligibility.inclusion and eligibility.exclusion", key=True)
     _criteria_checks(eligibility, problem)
+    _abbreviation_checks(data, problem)
     _language_leaks(data, problem)
     for i, intervention in enumerate(data.get("interventions") or []):
         if not intervention.get("investigational"):
@@ -269,6 +270,41 @@ def _visit_checklists(schedule: dict) -> list[dict]:
             if items:
                 out.append({"visit": visit, "items": items})
     return out
+
+
+ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]+)*)(?![\w-])")
+# Read without a definition by any site team (units, roman numerals, countries).
+WELL_KNOWN = {"II", "III", "IV", "VI", "UK", "USA", "US", "EU", "MUI", "UI", "IU", "ID"}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("id", "visits", "epoch", "group", "footnote"):   # ids, not text
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _abbreviation_checks(data: dict, problem):
+    """An abbreviation the manual's own texts (site_manual, schedule, safety) use and
+    site_manual.glossary does not define: one warning naming them all."""
+    manual = data.get("site_manual") or {}
+    glossary = manual.get("glossary")
+    if not isinstance(glossary, list):
+        return
+    defined = {str(g.get("term")) for g in glossary if isinstance(g, dict)}
+    texts = [{k: v for k, v in manual.items() if k != "glossary"}, data.get("schedule") or {},
+             data.get("safety") or {}]
+    used = {m[1] for text in _strings(texts) for m in ABBREVIATION.finditer(text)}
+    missing = sorted(used - defined - WELL_KNOWN)
+    if missing:
+        problem(("site_manual", "glossary"), f"the manual uses abbreviations the glossary does "
+                f"not define: {', '.join(missing)}", "add a term and its meaning for each",
+                WARNING, key=True)
 
 
 def _language_leaks(data: dict, problem):
@@ -560,6 +596,10 @@ def context(model: dict, lang: str) -> dict:
     if text["purpose"]:
         o.sub("purpose", t["purpose"])
     o.sub("history", t["history"])
+    glossary = [{"term": g["term"], "meaning": localized(g["meaning"], lang)}
+                for g in sorted(manual.get("glossary") or [], key=lambda g: g["term"].casefold())]
+    if glossary:
+        o.sub("abbreviations", t["abbreviations"])
     o.section("contacts", t["contacts"])
     o.sub("leadership", t["leadership"])
     if safety.get("vigilance_contact"):
@@ -685,6 +725,7 @@ def context(model: dict, lang: str) -> dict:
         },
         "schedule": schedule,
         "visit_checklists": visit_checklists,
+        "glossary": glossary,
         "forms": forms,
         "products": products,
         "safety": {

@@ -4,14 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the browser check (tests/test_accessibility.py), pinned by its lock file.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: build test check clean bench setup generate
+.PHONY: build test check clean bench setup generate axe
 
 build: $(STAMP)
 	$(PY) build.py build
 
-test: $(STAMP)
-	$(PY) -m pytest -q
+# Two processes, one test file each at a time (module fixtures are built once):
+# most tests wait on a build in a subprocess, so the suite's wall time halves.
+test: $(STAMP) axe
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 check: $(STAMP)
 	$(PY) build.py check
@@ -26,7 +30,13 @@ bench: $(STAMP)
 clean:
 	$(PY) build.py clean 2>/dev/null || rm -rf output
 
-setup: $(STAMP)
+setup: $(STAMP) axe
+
+# Without npm the browser check skips and says why; everything else runs.
+axe:
+	@if [ ! -f $(AXE) ] || [ tests/browser/package-lock.json -nt $(AXE) ]; then \
+	  if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
+	  else echo "npm not found: the browser accessibility check will be skipped" >&2; fi; fi
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	bash scripts/system-deps.sh

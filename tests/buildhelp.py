@@ -13,6 +13,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "protocol" / "nct03970954"
 TMP_SUFFIX = ".trialdocs-tmp"
+# Files every build with HTML writes besides the documents: the fonts the
+# pages load and their licence (trialdocs/assets.py).
+N_ASSETS = 6
 # A consent text of the worked example (patient.yaml, English) and an edit of it.
 CONSENT_TEXT = "The study tests start only after you sign."
 CONSENT_EDIT = "The study tests begin only after you sign."

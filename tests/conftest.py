@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# Any warning WeasyPrint logs while rendering fails the render (pdf.weasyprint_warnings),
+# in this process and in every build the tests start (they inherit the environment).
+os.environ["TRIALDOCS_STRICT_RENDER"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "protocol" / "nct03970954"

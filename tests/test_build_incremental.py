@@ -16,8 +16,8 @@ import sys
 
 import pytest
 
-from buildhelp import (CONSENT_EDIT, CONSENT_TEXT, ROOT, build, built_paths, copy_example, edit,
-                       leftovers, outputs, summary)
+from buildhelp import (CONSENT_EDIT, CONSENT_TEXT, N_ASSETS, ROOT, build, built_paths,
+                       copy_example, edit, leftovers, outputs, summary)
 
 SLUG = "nct03970954"
 
@@ -122,7 +122,7 @@ def test_filters_build_only_what_is_asked(small):
     protocol, output = small
     edit(protocol / "patient.yaml", CONSENT_TEXT, CONSENT_EDIT)  # English forms change
     result = build(protocol, output, "-v", "--lang", "fr")
-    assert built_paths(result) == set() and summary(result)["up_to_date"] == 2
+    assert built_paths(result) == set() and summary(result)["up_to_date"] == 2 + N_ASSETS
     result = build(protocol, output, "-v", "--only", "consent", "--lang", "en")
     assert built_paths(result) == {"consent/saint-antoine.en.html", "consent/saint-antoine.en.pdf"}
     result = build(protocol, output, "--site", "nowhere")
@@ -152,7 +152,7 @@ def test_corrupt_manifest_means_full_rebuild(small):
     (output / SLUG / "manifest.json").write_text('{"outputs": [{"path": ', encoding="utf-8")
     result = build(protocol, output)
     assert result.returncode == 0, result.stderr
-    assert summary(result) == {"built": 4, "up_to_date": 0, "failed": 0}
+    assert summary(result) == {"built": 4 + N_ASSETS, "up_to_date": 0, "failed": 0}
     assert outputs(output / SLUG) == original
 
 
@@ -184,7 +184,7 @@ def test_manifest_records_every_output(small_build):
     assert data["tools"]["weasyprint"].startswith("70.") and data["tools"]["trialdocs"]
     assert {s["path"] for s in data["sources"]} >= {f"{SLUG}/trial.yaml", f"{SLUG}/people.yaml"}
     paths = [e["path"] for e in data["outputs"]]
-    assert paths == sorted(paths) and len(paths) == 4
+    assert paths == sorted(paths) and len(paths) == 4 + N_ASSETS
     for entry in data["outputs"]:
         content = (output / SLUG / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
@@ -225,5 +225,5 @@ def test_clean_removes_what_builds_wrote_and_keeps_the_rest(small):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "clean", "--output",
                              str(output)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "removed 4 built file(s)" in result.stdout
+    assert f"removed {4 + N_ASSETS} built file(s)" in result.stdout
     assert sorted(p.name for p in output.rglob("*")) == ["notes.txt"]

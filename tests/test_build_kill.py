@@ -6,6 +6,9 @@ the output between the two versions and are killed, whole process group,
 at random moments; after each kill every output file must be byte-for-byte
 the complete old or new version (the manifest too), and a build run to the
 end repairs everything.
+
+Four kills by default keep ``make test`` quick; .ci/run sets
+``TRIALDOCS_KILLS=20`` for the full run.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from pypdf import PdfReader
 from buildhelp import ROOT, build, copy_example, leftovers, outputs
 
 SLUG = "nct03970954"
-KILLS = 20
+# A handful of kills in a local ``make test``; CI sets TRIALDOCS_KILLS=20 (.ci/run).
+KILLS = int(os.environ.get("TRIALDOCS_KILLS", "4"))
 PHONE_A, PHONE_B = "+33 1 00 00 00 01", "+33 1 00 00 00 09"
 
 
@@ -83,14 +87,16 @@ def test_sigkill_leaves_each_file_old_or_new_and_next_build_repairs(tmp_path):
         outcomes.append("before" if got == current else "after" if got == versions[want]
                         else "mixed")
         current = got
-        if kill % 10 == 9:  # the next build, run to the end, repairs everything
+        if kill % 10 == 9 or kill == KILLS - 1:  # a build run to the end repairs everything
             result = build(protocol, output, "--jobs", "2")
             assert result.returncode == 0, result.stderr
             assert outputs(output / SLUG) == versions[want]
             assert leftovers(output) == []
             current = versions[want]
     # the kills spanned whole builds: some came before anything was replaced, some after
-    assert "before" in outcomes and {"after", "mixed"} & set(outcomes), outcomes
+    # (with enough of them to be sure of it)
+    if KILLS >= 10:
+        assert "before" in outcomes and {"after", "mixed"} & set(outcomes), outcomes
     _set_version(people, text_a, PHONE_A)
     result = build(protocol, output)
     assert result.returncode == 0, result.stderr

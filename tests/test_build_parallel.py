@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from buildhelp import build, copy_example, outputs, summary
+from buildhelp import N_ASSETS, build, copy_example, outputs, summary
 
 SLUG = "nct03970954"
 MANIFEST = "manifest.json"
@@ -30,9 +30,9 @@ def test_serial_and_parallel_builds_are_byte_identical_and_deterministic(protoco
     again = build(protocol, tmp_path / "again", "--jobs", "2")
     for result in (serial, parallel, again):
         assert result.returncode == 0, result.stderr
-        assert summary(result)["built"] == 4
+        assert summary(result)["built"] == 4 + N_ASSETS
     first = outputs(tmp_path / "serial" / SLUG)
-    assert len(first) == 5  # 4 documents and the manifest
+    assert len(first) == 5 + N_ASSETS  # 4 documents, the manifest, the fonts and licence
     for name in ("parallel", "again"):
         other = outputs(tmp_path / name / SLUG)
         assert {p: sha(d) for p, d in other.items() if p != MANIFEST} == \

@@ -1,4 +1,9 @@
-"""``trialdocs watch``: a saved change is rebuilt, problems are reported, Ctrl-C ends it."""
+"""``trialdocs watch``: a saved change is rebuilt, problems are reported, Ctrl-C ends it.
+
+The watch is started with SIGINT ignored, as every background job of a
+non-interactive shell is (``make test &`` in a script, CI runners): it must
+install its own handling, or the SIGINT that ends the test does nothing.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ def test_watch_rebuilds_saved_changes_and_survives_errors(tmp_path):
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "watch", str(protocol), "--output", str(output),
          "--lang", "en"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")),
                               daemon=True)

@@ -122,7 +122,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
                         for p in sorted(out.rglob("*")) if p.is_file()
                         and not any(part.startswith(".") for part in p.relative_to(out).parts)})
     assert digests[0] == digests[1]
-    assert len(digests[0]) == 5  # 2 HTML, 2 PDF, the manifest
+    assert len(digests[0]) == 11  # 2 HTML, 2 PDF, the manifest, 5 fonts and their licence
 
 
 def test_missing_risks_fails_check_and_keeps_previous_output(example_copy, tmp_path):
@@ -168,10 +168,14 @@ HOSTILE = {
 }
 
 
+# A word longer than any line: wrapped in the PDF, never cut (it once showed 95 of 6,000).
+LONG_WORD = "".join(f"{n:03d}x" for n in range(75))  # 300 characters, each place numbered
+
+
 def test_hostile_text_stays_text(example_copy, tmp_path):
     patient = example_copy / "patient.yaml"
     body = patient.read_text()
-    hostile = " ".join(HOSTILE.values()).replace('"', '\\"')
+    hostile = " ".join(HOSTILE.values()).replace('"', '\\"') + " " + LONG_WORD
     body = re.sub(r"(?m)^  benefits:\n    fr: .*$|^  benefits:\n    en: .*$", lambda m: m.group(0), body)
     # put the hostile text into the English and French benefits (Markdown fields)
     body = re.sub(r"(?ms)^  benefits:\n.*?(?=^  [a-z_]+:)",
@@ -190,6 +194,8 @@ def test_hostile_text_stays_text(example_copy, tmp_path):
     assert "<script>alert(1)</script>" in pdf_text
     assert "root:" not in pdf_text  # no content of /etc/passwd
     assert "secret" in pdf_text and "see this" in pdf_text
+    assert LONG_WORD in re.sub(r"\s+", "", pdf_text)  # all 300 characters, over several lines
+    assert f"a word of {len(LONG_WORD)} characters" in result.stdout  # and check warned
     raw = (out / "nct03970954" / "consent" / "tenon.en.pdf").read_bytes()
     assert b"/EmbeddedFile" not in raw and b"/JavaScript" not in raw
 

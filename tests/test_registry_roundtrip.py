@@ -116,3 +116,28 @@ def test_round_trip_is_exact_text_for_markup_fields(tmp_path):
     export = ctgov_json.protocol_section(build_model(data, folder.name))
     original = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
     assert export["eligibilityModule"]["eligibilityCriteria"] == markup.lines(original).strip()
+
+
+def test_worked_example_round_trips_through_its_own_ctgov_json(tmp_path):
+    """No ../shared needed: the example's ctgov.json, imported, exports the same fields.
+
+    The record is the one ``build`` writes (registry/ctgov.json); importing it
+    and exporting again must give every submitted field back, so a user's
+    clone tests the round trip on its own data.
+    """
+    from conftest import EXAMPLE
+
+    data = check_protocol(EXAMPLE).source.data
+    section = ctgov_json.protocol_section(build_model(data, EXAMPLE.name))
+    record_file = tmp_path / "ctgov.json"
+    record_file.write_text(json.dumps({"protocolSection": section}), encoding="utf-8")
+    folder, _ = import_record(record_file, tmp_path / "roundtrip")
+
+    checked = check_protocol(folder)
+    errors = [str(d) for d in checked.diagnostics if d.severity == "error"]
+    assert errors == [], "the imported protocol must check without errors"
+    again = ctgov_json.protocol_section(build_model(checked.source.data, folder.name))
+    submitted, _ = ctgov_json.submitted_part(section)
+    exported, _ = ctgov_json.submitted_part(again)
+    assert _differences(_normalised(submitted), _normalised(exported)) == []
+    assert submitted["identificationModule"]["nctId"] == "NCT03970954"

@@ -74,7 +74,7 @@ def test_pdf_fails_on_a_missing_project_resource(templates):
 def test_pdf_may_use_project_files_and_data_urls(templates):
     pixel = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
              "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
-    (templates / "doc.html").write_text(f'<html lang="en"><title>t</title><p>x</p><img src="{pixel}">')
+    (templates / "doc.html").write_text(f'<html lang="en"><title>t</title><p>x</p><img src="{pixel}" alt="a pixel">')
     assert pdf.render_pdf(payload("doc.html")).startswith(b"%PDF-")
 
 
@@ -93,3 +93,20 @@ def test_template_strings_have_the_same_keys_in_every_language():
         return out
 
     assert keys(tables["en"]) == keys(tables["fr"])
+
+
+def test_weasyprint_warnings_fail_a_render_under_the_tests_and_are_shown_otherwise(monkeypatch,
+                                                                                    capsys):
+    """WeasyPrint logs what it ignores; those records no longer vanish."""
+    import logging
+
+    from trialdocs.errors import TemplateError as Error
+
+    with pytest.raises(Error, match=r"consent/consent\.html: WeasyPrint warned: Ignored `colr: red`"):
+        with pdf.weasyprint_warnings("consent/consent.html"):
+            logging.getLogger("weasyprint").warning("Ignored `colr: red` at 1:1, unknown property")
+    monkeypatch.delenv("TRIALDOCS_STRICT_RENDER")
+    with pdf.weasyprint_warnings("consent/consent.html"):
+        logging.getLogger("weasyprint").warning("Ignored `colr: red` at 1:1, unknown property")
+    assert "trialdocs: warning: consent/consent.html: WeasyPrint: Ignored `colr: red`" in \
+        capsys.readouterr().err

@@ -8,6 +8,7 @@ several landscape pages with its header on each and nothing cut off.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -33,8 +34,17 @@ SLUG = "nct03970954"
 
 
 def flat(text: str) -> str:
-    """Text as extracted, with words hyphenated at a line end joined back."""
-    return re.sub(r"-\s+", "-", normalize(text).replace("\u2010 ", ""))
+    """Text as extracted, without hyphens: compare flat(expected) with flat(extracted).
+
+    Hyphenation draws an ASCII hyphen (the pinned font has no U+2010), so a
+    word hyphenated at a line end and a hyphenated compound broken there read
+    the same; leaving every hyphen out on both sides compares the words.
+    """
+    return re.sub(r"[-\u2010]\s*", "", normalize(text))
+
+
+def is_contents(page_text: str, lang: str) -> bool:
+    return strings(lang)["contents"] in page_text
 
 
 def _model(folder: Path, slug: str = SLUG) -> dict:
@@ -125,33 +135,68 @@ def test_builds_in_each_declared_language(built):
         assert len(PdfReader(str(pdf)).pages) > 10
 
 
-def _toc_pages(texts, s) -> list[int]:
+@functools.lru_cache(maxsize=256)
+def page_lines(path: Path, index: int) -> list[str]:
+    """The text lines of a PDF page as laid out, top to bottom, each read left to right.
+
+    The contents' page numbers float at the right of each entry (and the
+    dotted rule is a background, not text), so plain text extraction, which
+    follows drawing order, cannot pair a title with its number; positions can.
+    """
+    fragments = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            fragments.append((round(y), x, text.strip()))
+
+    _reader(path, path.stat().st_mtime_ns).pages[index].extract_text(visitor_text=visit)
+    lines = {}
+    for y, x, text in fragments:
+        lines.setdefault(y, []).append((x, text))
+    return [normalize(" ".join(t for _, t in sorted(lines[y]))) for y in sorted(lines, reverse=True)]
+
+
+@functools.lru_cache(maxsize=8)
+def _reader(path: Path, mtime: int) -> PdfReader:
+    return PdfReader(str(path))
+
+
+ENTRY = re.compile(r"^\d+(\.\d+)? .+ \d+$")
+
+
+def _toc_pages(path: Path, texts, s) -> list[int]:
     """Indices of the pages holding the contents list (it starts with its title)."""
-    start = next(i for i, t in enumerate(texts) if t.startswith(s["contents"]))
+    start = next(i for i, t in enumerate(texts) if s["contents"] in page_lines(path, i))
     found = [start]
-    while start + len(found) < len(texts) and "...." in texts[start + len(found)][:400] \
-            and not texts[start + len(found)].startswith("1 "):
+    while start + len(found) < len(texts):
+        lines = page_lines(path, start + len(found))
+        if len(lines) < 2 or not ENTRY.match(lines[1]):
+            break
         found.append(start + len(found))
     return found
 
 
-def _toc_numbers(texts, toc_pages, outline) -> dict:
-    toc = " ".join(texts[i] for i in toc_pages)
+def _toc_numbers(path: Path, toc_pages, outline) -> dict:
+    lines = [line for i in toc_pages for line in page_lines(path, i)]
     numbers = {}
     for entry in outline:
         label = f"{entry['number']} {entry['title']}"
-        match = re.search(r"(?<![\d.])" + re.escape(label) + r"[\s.]*?\.{3,}[\s.]*(\d+)", toc)
-        assert match, f"contents entry {label!r} not found in {toc[:300]!r}"
+        match = next((m for line in lines
+                      if (m := re.fullmatch(re.escape(label) + r" (\d+)", line))), None)
+        assert match, f"contents entry {label!r} not found in {lines[:12]!r}"
         numbers[entry["id"]] = int(match.group(1))
     return numbers
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_contents_page_numbers_are_the_pages_of_the_headings(built, model, lang):
-    texts = pages(built / f"site-manual.{lang}.pdf")
+    path = built / f"site-manual.{lang}.pdf"
+    texts = pages(path)
     outline = site_manual.context(model, lang)["outline"]
-    toc_pages = _toc_pages(texts, strings(lang))
-    numbers = _toc_numbers(texts, toc_pages, outline)
+    toc_pages = _toc_pages(path, texts, strings(lang))
+    numbers = _toc_numbers(path, toc_pages, outline)
     for entry in outline:
         label = f"{entry['number']} {entry['title']}"
         page = numbers[entry["id"]]
@@ -167,7 +212,7 @@ def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
     path = built / f"site-manual.{lang}.pdf"
     reader = PdfReader(str(path))
     outline = site_manual.context(model, lang)["outline"]
-    numbers = _toc_numbers(pages(path), _toc_pages(pages(path), strings(lang)), outline)
+    numbers = _toc_numbers(path, _toc_pages(path, pages(path), strings(lang)), outline)
 
     def walk(items, level=1):
         for item in items:
@@ -201,7 +246,7 @@ def _yaml_criteria():
 def test_checklist_has_every_criterion_in_yaml_order(built, lang):
     inclusion, exclusion = _yaml_criteria()
     page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
-    rows = re.findall(r'<tr data-criterion="([^"]+)"><td class="cid">[^<]*</td><td>([^<]*)</td>'
+    rows = re.findall(r'<tr data-criterion="([^"]+)"><td class="cid">[^<]*</td><td(?: lang="en")?>([^<]*)</td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
     questions = [c for c in inclusion + exclusion if not c.get("heading") and not c.get("same_as")]
@@ -216,7 +261,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
     texts = pages(built / f"site-manual.{lang}.pdf")
     title = s["manual"]["sections"]["checklist"]
     start = next(i for i, t in enumerate(texts) if re.search(r"\d+\.\d+ " + re.escape(title), t)
-                 and "...." not in t)
+                 and not is_contents(t, lang))
     body = " ".join(texts[start:start + 4])
     position = 0
     for criterion in [c for c in inclusion + exclusion if not c.get("same_as")]:
@@ -262,7 +307,7 @@ def test_flow_diagram_is_svg_in_html_and_drawn_in_pdf(built, model, lang):
     flow_page = [t for t in texts if t.startswith(f"{ctx['sec']['flow']['number']} "
                                                   f"{ctx['sec']['flow']['title']}")
                  or f" {ctx['sec']['flow']['number']} {ctx['sec']['flow']['title']} " in t
-                 and "...." not in t]
+                 and not is_contents(t, lang)]
     assert flow_page and all(v["id"] in flow_page[0] for v in ctx["schedule"]["visits"])
 
 
@@ -274,7 +319,7 @@ def test_safety_section_gives_the_timelines(built, model, lang):
         assert flat(row["deadline"]) in text
     assert ctx["clocks"], "the example declares eu_ctr and ich_e6r3"
     for clock in ctx["clocks"]:
-        assert clock["source"] in text
+        assert flat(clock["source"]) in text
     assert "24" in ctx["clocks"][1]["deadline"]
     assert flat(ctx["safety"]["pregnancy"]["follow_up_until"]) in text
     assert ctx["contacts"]["vigilance"]["phone"] in text

@@ -53,6 +53,10 @@ def check_protocol(folder: Path, today=None) -> Checked:
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
+    from .characters import check_characters
+    from .fit import check_fit
+
+    checked.diagnostics += check_characters(source) + check_fit(source)
     problems, trusted = validate(source)
     checked.diagnostics += problems
     checked.diagnostics += Rules(source, folder.name, today, trusted).run()
@@ -62,6 +66,9 @@ def check_protocol(folder: Path, today=None) -> Checked:
     for run_check in document_checks(checked.documents, any_data_only=not checked.ok):
         run_check(checked)
     return checked
+
+
+DEFAULT_ROOT = Path("protocol")  # where protocols live when none is named
 
 
 def find_protocols(root: Path) -> list[Path]:

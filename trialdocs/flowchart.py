@@ -84,7 +84,7 @@ def _text(x, y, lines, size, weight=400, colour="text", anchor="middle", italic=
     spans = "".join(
         f'<tspan x="{x:.1f}" y="{y + i * size * LINE:.1f}">{escape(line)}</tspan>'
         for i, line in enumerate(lines))
-    return (f'<text font-family="Source Sans Pro" font-size="{size}" font-weight="{weight}"'
+    return (f'<text font-family="Source Sans Pro, sans-serif" font-size="{size}" font-weight="{weight}"'
             f'{style} fill="{COLOURS[colour]}" text-anchor="{anchor}">{spans}</text>')
 
 

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .sources import scan
 
 PACKAGE = Path(__file__).resolve().parent
 # Same folder as render.TEMPLATES; not imported from there because render
@@ -170,12 +171,12 @@ def tool_versions() -> dict:
 
 
 def _files_under(root: Path, suffix: str = "") -> list[Path]:
-    """Every regular file under root, hidden names and __pycache__ left out, sorted."""
-    out = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        out += [Path(folder, f) for f in files if not f.startswith(".") and f.endswith(suffix)]
-    return sorted(out)
+    """Every regular, readable file under root, hidden names and __pycache__ left out, sorted.
+
+    Named pipes, sockets, devices, dangling links are never listed, so never
+    read (sources.py; ``check`` reports them).
+    """
+    return scan(root, suffix)[0]
 
 
 class Inputs:
@@ -210,7 +211,10 @@ class Inputs:
 
     def file_hash(self, path: Path) -> str:
         if path not in self._hashes:
-            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:  # gone or unreadable since the scan: no cache can match
+                self._hashes[path] = f"unreadable: {exc.strerror}"
         return self._hashes[path]
 
     def template(self, name: str) -> str:
@@ -237,7 +241,9 @@ class Inputs:
             "format": CACHE_FORMAT, "slug": folder.name, "today": dt.date.today().isoformat(),
             "versions": self.versions, "source": self.source(),
             "templates": self.templates_digest(),
-            "sources": [(s["path"], s["sha256"]) for s in self.sources(folder)]}))
+            "sources": [(s["path"], s["sha256"]) for s in self.sources(folder)],
+            # a pipe, socket or dangling link added since: check again, and report it
+            "odd": [(p.as_posix(), why) for p, why in scan(folder, links_inside=True)[1]]}))
         return digest.hexdigest()
 
 

@@ -27,8 +27,11 @@ import yaml
 from yaml._yaml import CParser
 
 from .errors import ERROR, Diagnostic
+from .sources import scan
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64            # a protocol nests about 8 levels; 1,000 exhausted Python's stack
+MAX_NUMBER_DIGITS = 100   # Python refuses to read integers past 4,300 digits
 YAML_SUFFIXES = (".yaml", ".yml")
 
 _BOOL = {"true": True, "True": True, "TRUE": True,
@@ -126,10 +129,17 @@ class _Composer:
             written = tag.replace("tag:yaml.org,2002:", "!!")  # as the user typed it
             raise _Refused(event.start_mark, f"YAML tags are not allowed in a protocol (found {written})",
                            "remove the tag; write plain text")
+        if len(path) > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep",
+                           "a protocol needs a few levels; check the indentation and brackets")
         self.source.positions[path] = self.pos(event.start_mark)
         if kind == "ScalarEvent":
             if event.implicit[0] and not event.style:
                 self.source.spelling[path] = event.value
+                if len(event.value) > MAX_NUMBER_DIGITS and _INT.match(event.value):
+                    raise _Refused(event.start_mark,
+                                   f"a number of {len(event.value):,} digits is too long",
+                                   "write it in quotes if it is text")
                 return resolve_plain(event.value)
             return event.value
         if kind == "SequenceStartEvent":
@@ -203,7 +213,15 @@ def load_protocol(folder: Path) -> tuple[Source, list[Diagnostic]]:
     folder = Path(folder)
     source = Source(folder=folder)
     diagnostics: list[Diagnostic] = []
-    files = protocol_files(folder)
+    if not folder.is_dir():
+        diagnostics.append(Diagnostic(display(folder), 0, 0, ERROR, "",
+                                      "the protocol folder is missing (moved or deleted?)"))
+        return source, diagnostics
+    accepted, odd = scan(folder, links_inside=True)
+    for path, problem in odd:
+        name = str(Path(display(path.parent)) / path.name)  # the link itself, not its target
+        diagnostics.append(Diagnostic(name, 0, 0, ERROR, "", problem, code="file"))
+    files = [p for p in accepted if p.parent == folder and p.suffix in YAML_SUFFIXES]
     if not files:
         diagnostics.append(Diagnostic(display(folder), 0, 0, ERROR, "",
                                       "no YAML files (*.yaml) in this protocol folder"))
@@ -269,6 +287,12 @@ def _load_file(path: Path, name: str, merged: Source):
         return None, composer.diagnostics + [Diagnostic(
             name, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, ERROR, "",
             message, hint)]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses in a file
+        before = text[:exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        return None, composer.diagnostics + [Diagnostic(
+            name, line, col, ERROR, "", f"the file holds the control character U+{exc.character:04X}",
+            "remove it (often pasted from another program)", code="characters")]
     except yaml.YAMLError as exc:
         return None, composer.diagnostics + [Diagnostic(name, 0, 0, ERROR, "",
                                                         f"YAML error: {exc}")]

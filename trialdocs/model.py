@@ -51,11 +51,30 @@ def lookup(value, *path, default=None):
     return value
 
 
+# Registry fields (titles, objectives, outcome measures, arms, interventions,
+# eligibility criteria, conditions) are written in English, the language of
+# ClinicalTrials.gov, and shown as written in documents of every language.
+REGISTRY_LANGUAGE = "en"
+
+
 def localized(value, lang: str):
     """A text for one language: a plain string serves every language."""
     if isinstance(value, dict):
         return value.get(lang, "")
     return value if value is not None else ""
+
+
+def language_of(value, lang: str, written_in: str = REGISTRY_LANGUAGE) -> str:
+    """The language of the text ``localized(value, lang)`` shows.
+
+    A text given per language is in the language asked for; a single text is
+    in the language its field is written in (registry fields: English). A
+    template marks text whose language is not the document's (``lang_attr``
+    in render.py), so a screen reader reads it with the right voice (WCAG
+    3.1.2) and the PDF tags carry the same language. When a field gains
+    translations, its mark disappears by itself.
+    """
+    return lang if isinstance(value, dict) else written_in
 
 
 def build_model(data: dict, slug: str) -> dict:

@@ -23,6 +23,7 @@ import os
 import sys
 from pathlib import Path
 
+from .errors import OutputError
 from .keys import CACHE_FORMAT, canonical_json
 
 MANIFEST = "manifest.json"
@@ -78,23 +79,77 @@ def _inside(relative: str) -> bool:
 
 # -- writing ----------------------------------------------------------------------------
 
+def refuse_links(root: Path, path: Path) -> None:
+    """Refuse to write or delete ``path`` through a symbolic link below the output root.
+
+    A link inside output/ (``output/<slug>/consent -> /elsewhere``) would make
+    the build write, and ``clean`` delete, files outside output/. The output
+    root itself may be a link: the user chose where output/ lives.
+    """
+    root = Path(root)
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise OutputError(f"{current}: is a symbolic link inside the output folder; "
+                              "trialdocs neither writes nor deletes through it (remove the link)")
+
+
+def replace_odd(path: Path) -> None:
+    """Make room for a state file (manifest, cache, lock) when something else holds its name.
+
+    The build wrote a regular file there; a folder or link left in its place
+    (by hand, a sync tool, a bad restore) is removed so that the state is
+    rebuilt, rather than failing every later build.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
+def located(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file the user knows (not a temporary file)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
+
+
 class Staging:
     """Rendered files in temporary files beside their destinations, until commit."""
 
-    def __init__(self):
+    def __init__(self, root: Path | None = None):
+        self.root = root     # the output root: nothing is written through a link below it
         self.files = []      # (temporary, final)
         self.count = 0
 
     def add(self, final: Path, data: bytes) -> None:
-        final.parent.mkdir(parents=True, exist_ok=True)
+        if self.root is not None:
+            refuse_links(self.root, final)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise located(exc, final.parent) from None
         self.count += 1
         tmp = final.parent / f".{final.name}.{os.getpid()}.{self.count}{TMP_SUFFIX}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as exc:
+            raise located(exc, final) from None
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            _unlink(tmp)
+            raise located(exc, final) from None
         except BaseException:
             os.close(fd)
             _unlink(tmp)
@@ -105,7 +160,11 @@ class Staging:
     def commit(self) -> None:
         folders = set()
         for tmp, final in self.files:
-            os.replace(tmp, final)
+            try:
+                os.replace(tmp, final)
+            except IsADirectoryError:
+                replace_odd(final)  # a folder where the build wrote a file
+                os.replace(tmp, final)
             folders.add(final.parent)
         self.files = []
         for folder in folders:
@@ -137,9 +196,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
     """Write one file so that readers see the old or the new content, never a mix."""
-    staging = Staging()
+    replace_odd(path)
+    staging = Staging(root)
     try:
         staging.add(path, data)
         staging.commit()
@@ -187,18 +247,18 @@ def cache_bytes(result) -> bytes:
         "costs": {p: c for p, c in result.costs.items() if p in result.keys}})
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def _write_if_changed(path: Path, data: bytes, root: Path | None = None) -> None:
     try:
-        if path.read_bytes() == data:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
             return
     except OSError:
         pass
-    write_atomic(path, data)
+    write_atomic(path, data, root)
 
 
 def _remove_leftovers(out_dir: Path) -> None:
     """Temporary files of a build that was killed (under the lock, so none is in use)."""
-    if not out_dir.is_dir():
+    if not out_dir.is_dir() or out_dir.is_symlink():
         return
     for folder, _, files in os.walk(out_dir):
         for name in files:
@@ -217,8 +277,15 @@ class BuildLock:
     def __enter__(self):
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        root = self.path.parent.parent
+        if root.exists() and not root.is_dir():
+            raise OutputError(f"{root}: is not a folder; give --output a folder to build into")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            replace_odd(self.path)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        except OSError as exc:
+            raise located(exc, self.path) from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -234,21 +301,31 @@ class BuildLock:
 
 # -- cleaning ---------------------------------------------------------------------------
 
-def clean(output_root: Path) -> int:
-    """Remove what builds wrote (each manifest's outputs, manifests, cache); keep anything else."""
+def clean(output_root: Path) -> tuple[int, list]:
+    """Remove what builds wrote (each manifest's outputs, manifests, cache); keep anything else.
+
+    Returns (files removed, folders kept). Never follows a link: a linked
+    folder inside output/ is kept, and nothing outside output/ is deleted.
+    """
     output_root = Path(output_root)
     if not output_root.exists():
-        print(f"nothing to clean: {output_root}/ does not exist")
-        return 0
+        return 0, []
     removed, kept = 0, []
     with BuildLock(output_root, quiet=False):
         for out_dir in sorted(p for p in output_root.iterdir() if p.is_dir() and p.name != STATE):
+            if out_dir.is_symlink():
+                kept.append(out_dir)
+                continue
             manifest = read_manifest(out_dir)
             if not manifest and not (out_dir / MANIFEST).exists():
                 kept.append(out_dir)
                 continue
             _remove_leftovers(out_dir)
             for path in manifest:
+                try:
+                    refuse_links(output_root, out_dir / path)
+                except OutputError:
+                    continue
                 if _inside(path) and (out_dir / path).is_file():
                     _unlink(out_dir / path)
                     removed += 1
@@ -263,9 +340,7 @@ def clean(output_root: Path) -> int:
         output_root.rmdir()
     except OSError:
         pass
-    print(f"removed {removed} built file(s) from {output_root}/"
-          + (f"; kept what trialdocs did not write: {', '.join(map(str, kept))}" if kept else ""))
-    return 0
+    return removed, kept
 
 
 def _prune(folder: Path) -> None:

@@ -11,6 +11,16 @@
   the trial master file for decades) that keeps a structure tree for screen
   readers. PDF/UA-1 alone would give accessibility without the archival
   guarantee; WeasyPrint cannot declare both at once.
+- Tags that read aloud right: WeasyPrint 70 gives the structure tree only
+  the document's language (catalog /Lang) and an SVG figure only its
+  <title> as alternative text. ``_tag_languages`` adds /Lang to the
+  structure element of every HTML element with its own ``lang`` (English
+  registry text in a French manual, WCAG 3.1.2) and gives the flow figure
+  its <desc> too, the visit sequence the HTML has. It wraps WeasyPrint's
+  tag builder, an internal function: weasyprint is pinned to 70.x and
+  tests/test_accessibility.py fails if the wrapper stops taking effect.
+- A payload may ask for PDF settings per document (``"pdf": {"page_mode":
+  "UseOutlines"}`` opens the bookmarks panel, for the site manual).
 - Dates in the PDF come from ``<meta name=dcterms.created>`` (the protocol's
   version date), never the clock; SOURCE_DATE_EPOCH pins fontTools if it is
   ever used instead of HarfBuzz.
@@ -18,27 +28,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import font_source_sans_pro
-
+from .assets import FONT_DIR, font_face_css as _font_faces
 from .render import TEMPLATES, page_html
-from .errors import TrialdocsError
+from .errors import RefusedResource, TemplateError
 
-FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
 ALLOWED_ROOTS = (TEMPLATES, FONT_DIR)
 PDF_VARIANT = "pdf/a-3u"
-FONT_FACES = [("Regular", "normal", 400), ("It", "italic", 400),
-              ("Semibold", "normal", 600), ("Bold", "normal", 700), ("BoldIt", "italic", 700)]
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-
-
-class RefusedResource(TrialdocsError):
-    pass
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,7 +73,48 @@ def _weasyprint():
                 f"refused to fetch {url!r}: documents may only use the project's own "
                 "templates, styles and fonts")
 
+    _tag_languages()
     return weasyprint, FontConfiguration, FatalURLFetchingError, ProjectFetcher
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _tag_languages():
+    """Wrap WeasyPrint's structure-tree builder: /Lang on elements with ``lang``, SVG <desc> in /Alt."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    if getattr(original, "trialdocs", False):
+        return
+
+    def build_box_tree(box, *args):
+        element = box.element if box.element_tag not in (None, "html") else None
+        lang = element.get("lang") if element is not None else None
+        for struct in original(box, *args):
+            if lang:
+                struct["Lang"] = pydyf.String(lang)
+            if struct["S"] == "/Figure" and element is not None and element.tag == f"{SVG}svg":
+                alt = ": ".join(node.text.strip() for name in ("title", "desc")
+                                for node in element.findall(f"{SVG}{name}") if node.text)
+                if alt:
+                    struct["Alt"] = pydyf.String(alt)
+            yield struct
+
+    build_box_tree.trialdocs = True
+    tags._build_box_tree = build_box_tree
+
+
+def _finisher(settings: dict):
+    """PDF settings a document asks for, applied to the PDF before it is written."""
+    page_mode = settings.get("page_mode")
+
+    def finish(document, pdf):
+        if page_mode:
+            pdf.catalog["PageMode"] = "/" + page_mode
+
+    return finish
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,12 +128,8 @@ def fetcher():
 
 
 def font_face_css() -> str:
-    rules = []
-    for name, style, weight in FONT_FACES:
-        url = (FONT_DIR / f"SourceSansPro-{name}.ttf").as_uri()
-        rules.append(f'@font-face {{ font-family: "Source Sans Pro"; src: url("{url}"); '
-                     f"font-style: {style}; font-weight: {weight}; }}")
-    return "\n".join(rules)
+    """The pinned faces, from the font package itself (the HTML loads copies, assets.py)."""
+    return _font_faces(lambda name: (FONT_DIR / name).as_uri())
 
 
 @functools.lru_cache(maxsize=None)
@@ -100,6 +142,40 @@ def stylesheet(names: tuple):
                           font_config=_font_config())
 
 
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def weasyprint_warnings(what: str):
+    """WeasyPrint's warnings while rendering ``what``: shown, never lost.
+
+    WeasyPrint reports an ignored CSS rule or a missing glyph on its logger,
+    which has no handler of ours: such warnings vanished. They are printed
+    on stderr; with ``TRIALDOCS_STRICT_RENDER`` set (the test suite sets it)
+    the first one fails the render, so a template or style change that
+    WeasyPrint does not understand fails a test.
+    """
+    logger = logging.getLogger("weasyprint")
+    handler = _Records()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    messages = [r.getMessage() for r in handler.records]
+    if messages and os.environ.get("TRIALDOCS_STRICT_RENDER"):
+        raise TemplateError(f"{what}: WeasyPrint warned: {messages[0]}"
+                            + (f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""))
+    for message in messages:
+        print(f"trialdocs: warning: {what}: WeasyPrint: {message}", file=sys.stderr)
+
+
 def render_document(payload: dict, html: str | None = None):
     """Lay out a payload's HTML; returns WeasyPrint's Document (pages, outline).
 
@@ -109,21 +185,24 @@ def render_document(payload: dict, html: str | None = None):
     weasyprint, _, fatal, _ = _weasyprint()
     if html is None:
         html = page_html(payload)
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
-                               url_fetcher=fetcher())
-    try:
-        return document.render(stylesheets=[stylesheet(tuple(payload.get("print_css", [])))],
-                               font_config=_font_config(), pdf_variant=PDF_VARIANT,
-                               pdf_tags=True, uncompressed_pdf=False)
-    except fatal as exc:
-        raise RefusedResource(str(exc)) from None
+    with weasyprint_warnings(payload["template"]):
+        document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
+                                   url_fetcher=fetcher())
+        try:
+            return document.render(stylesheets=[stylesheet(tuple(payload.get("print_css", [])))],
+                                   font_config=_font_config(), pdf_variant=PDF_VARIANT,
+                                   pdf_tags=True, uncompressed_pdf=False)
+        except fatal as exc:
+            raise RefusedResource(str(exc)) from None
 
 
 def render_pdf(payload: dict, html: str | None = None) -> bytes:
     """Renderer for ``.pdf`` targets."""
     document = render_document(payload, html)
     _, _, fatal, _ = _weasyprint()
-    try:
-        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    except fatal as exc:
-        raise RefusedResource(str(exc)) from None
+    with weasyprint_warnings(payload["template"]):
+        try:
+            return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                      finisher=_finisher(payload.get("pdf", {})))
+        except fatal as exc:
+            raise RefusedResource(str(exc)) from None

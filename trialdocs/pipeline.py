@@ -18,9 +18,9 @@ goes last.
 Rendering runs in worker processes (workers.py) started with *spawn*
 (WeasyPrint must not be forked, stack.md §2.4), each importing WeasyPrint and
 loading fonts and stylesheets once, recycled after ``WORKER_TASKS`` jobs or
-past a memory ceiling. They are started as soon as a protocol has to be
-checked, so that they import WeasyPrint while this process checks; a no-op
-build starts none. The HTML and PDF of one payload are one job: the worker
+past a memory ceiling. They start once planning knows how many PDFs are
+stale, never more than those (``jobs_for``): a no-op build, or one with a
+single PDF to lay out, starts none. The HTML and PDF of one payload are one job: the worker
 renders the HTML once and lays it out. Jobs go most expensive first (the
 time each took last time, else the size of its payload) so that the workers
 finish together. A renderer is a pure function of its payload, so a serial
@@ -39,9 +39,10 @@ from pathlib import Path
 from .keys import Inputs, target_key, tool_versions
 from .outputs import (MANIFEST, BuildLock, Staging, _cache_file, _inside, _remove_leftovers,
                       _unlink, _write_if_changed, cache_bytes, manifest_bytes, read_cache,
-                      read_manifest, sha256_file)
+                      read_manifest, refuse_links, sha256_file)
 
 WORKER_TASKS = 100  # jobs per worker before it is recycled (workers.py; stack.md §2.4)
+MAX_JOBS_PER_CORE = 4  # --jobs ceiling (see jobs_for)
 HTML_RENDERER = "trialdocs.render:render_html"
 PDF_RENDERER = "trialdocs.pdf:render_pdf"
 
@@ -106,16 +107,19 @@ class Plan:
 
 
 def select(targets, only=None, sites=None, langs=None):
-    """The targets a build was asked for: --only documents, --site and --lang filters."""
+    """The targets a build was asked for: --only documents, --site and --lang filters.
+
+    Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
+    """
     return [t for t in targets
-            if (not only or t.document in only)
+            if t.document == "assets"
+            or (not only or t.document in only)
             and (not sites or t.site in sites)
             and (not langs or t.lang in langs)]
 
 
 def _options(options) -> dict:
-    return {"only": getattr(options, "only", None), "sites": getattr(options, "site", None),
-            "langs": getattr(options, "lang", None)}
+    return {"only": options.only, "sites": options.sites, "langs": options.langs}
 
 
 def plan_cached(folder: Path, output_root: Path, inputs: Inputs, options) -> Plan | None:
@@ -162,6 +166,9 @@ def plan_full(checked, output_root: Path, inputs: Inputs, options, digest: str) 
     result.costs = cache.get("costs", {}) if cache else {}
     for _, module in document_modules(checked.documents):
         result.targets += module.targets(model)
+    if any(t.renderer == HTML_RENDERER for t in result.targets):
+        from . import assets
+        result.targets += assets.targets()  # the fonts every HTML page loads
     seen = set()
     for target in result.targets:
         if target.path in seen:
@@ -240,15 +247,19 @@ def new_pool(count: int):
     return Pool(count, initializer=_init_worker, max_tasks=WORKER_TASKS)
 
 
-def render(plans: list, jobs: int, pool, staging: Staging, progress) -> tuple[dict, list]:
-    """Render every stale target into staging; returns ({(slug, path): (sha, size)}, failures)."""
+def render(plans: list, options, pool, staging: Staging, progress, outcome=None) -> tuple[dict, list]:
+    """Render every stale target into staging; returns ({(slug, path): (sha, size)}, failures).
+
+    Workers start here, and only as many as there are PDF jobs (jobs_for); a
+    build with one PDF to lay out, or none, renders in this process.
+    """
     work = make_jobs(plans)
     built, failures = {}, []
 
-    def collect(result, outcome, seconds=None):
+    def collect(result, outcome_, seconds=None):
         if seconds is not None:
-            result.costs[outcome[0][0]] = seconds
-        for path, data, error in outcome:
+            result.costs[outcome_[0][0]] = seconds
+        for path, data, error in outcome_:
             if error is not None:
                 failures.append(f"{result.slug}/{path}: {error}")
             else:
@@ -257,6 +268,11 @@ def render(plans: list, jobs: int, pool, staging: Staging, progress) -> tuple[di
             progress.step()
 
     pdf_jobs = sum(any(t.renderer == PDF_RENDERER for t in targets) for _, targets in work)
+    jobs, warning = jobs_for(options.jobs, pdf_jobs)
+    if outcome is not None:
+        outcome.jobs = jobs if pool is None else pool.count
+        if warning:
+            outcome.warnings.append(warning)
     if pool is None and not (pdf_jobs >= 2 and (jobs > 1 or pdf_jobs > WORKER_TASKS)):
         for result, targets in work:  # in this process: cheaper than starting workers
             collect(result, *run_job(targets))
@@ -264,7 +280,7 @@ def render(plans: list, jobs: int, pool, staging: Staging, progress) -> tuple[di
 
     own = pool is None
     if own:
-        pool = new_pool(min(jobs, pdf_jobs))
+        pool = new_pool(jobs)
     finished = False
     try:
         for index, ok, value in pool.run(run_job, [targets for _, targets in work]):
@@ -282,34 +298,63 @@ def render(plans: list, jobs: int, pool, staging: Staging, progress) -> tuple[di
 
 # -- the command ------------------------------------------------------------------
 
-def build(folders, options, pool=None) -> int:
-    """``trialdocs build``: returns the exit status. ``pool`` lets ``watch`` keep workers warm."""
+def jobs_for(requested: int, pdf_jobs: int, cores: int | None = None) -> tuple[int, str]:
+    """Rendering workers for a build, and a warning when the request was cut down.
+
+    Never more than the PDFs to render (a worker with nothing to do costs a
+    WeasyPrint import and ~150 MB) and never more than ``MAX_JOBS_PER_CORE``
+    times the cores: ``--jobs 1000`` once started 493 processes and 7.6 GB.
+    More workers than cores is allowed up to that cap, with a warning, since
+    it is slower, not faster, on a machine doing nothing else.
+    """
+    cores = cores or _cores()
+    wanted = requested or cores
+    warning = ""
+    ceiling = MAX_JOBS_PER_CORE * cores
+    if wanted > ceiling:
+        warning = (f"--jobs {requested}: at most {ceiling} workers on {cores} core(s) "
+                   f"({MAX_JOBS_PER_CORE} per core); using {ceiling}")
+        wanted = ceiling
+    elif wanted > cores:
+        warning = f"--jobs {requested}: more workers than the {cores} core(s) is rarely faster"
+    return max(1, min(wanted, pdf_jobs)), warning
+
+
+def build(folders, options, pool=None):
+    """Check, plan and render ``folders`` as ``options`` (a BuildOptions) ask; a BuildResult.
+
+    Prints nothing on stdout: the caller shows the result. ``pool`` lets
+    ``watch`` keep workers warm across builds.
+    """
+    from .options import BuildResult
+
     started = time.perf_counter()
-    output_root = Path(getattr(options, "output", "output"))
-    quiet = getattr(options, "quiet", False)
-    with BuildLock(output_root, quiet):
-        return _build(folders, options, pool, output_root, started)
+    output_root = Path(options.output)
+    result = BuildResult()
+    with BuildLock(output_root, options.quiet):
+        _build(folders, options, pool, output_root, result)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-def _build(folders, options, pool, output_root, started) -> int:
-    jobs = getattr(options, "jobs", 0) or _cores()
-    spare = None  # workers started on speculation while checking (see _plans)
-    try:
-        plans, spare, versions = _plans(folders, options, output_root, pool, jobs)
-        undeclared = _undeclared(plans, getattr(options, "only", None))
-        if undeclared:
-            print(f"trialdocs: error: {undeclared}", file=sys.stderr)
-            return 2
-        status = _report_check(plans, options)
-        if status:
-            return status
-        if not any(p.stale for p in plans) and spare is not None:
-            spare.close(kill=True)
-            spare = None
-        return _render_and_write(plans, options, pool or spare, output_root, versions, started)
-    finally:
-        if spare is not None:
-            spare.close(kill=True)
+def _build(folders, options, pool, output_root, outcome) -> None:
+    plans, versions = _plans(folders, options, output_root)
+    outcome.diagnostics = [d for p in plans for d in p.diagnostics]
+    outcome.notes = [n for p in plans for n in p.notes]
+    outcome.selected = sum(len(p.selected) for p in plans)
+    outcome.stale = sum(len(p.stale) for p in plans)
+    if any(p.failed for p in plans):
+        errors = sum(d.severity == "error" for d in outcome.diagnostics)
+        outcome.error = (f"build stopped: {errors} error(s) in the protocol; nothing was written "
+                         f"({output_root}/ keeps the last good build)")
+        outcome.status = 1
+        return
+    unknown = _unknown_filters(plans, options) or _undeclared(plans, options.only)
+    if unknown:
+        outcome.error = unknown
+        outcome.status = 2
+        return
+    _render_and_write(plans, options, pool, output_root, versions, outcome)
 
 
 def _undeclared(plans, only) -> str:
@@ -318,7 +363,7 @@ def _undeclared(plans, only) -> str:
     for plan in plans:
         if not only or plan.failed:
             continue
-        declared = {t.document for t in plan.targets}
+        declared = {t.document for t in plan.targets} - {"assets"}   # fonts go with any build
         missing = [d for d in dict.fromkeys(only) if d not in declared]
         if missing:
             return (f"--only {', '.join(missing)}: {plan.slug} does not declare "
@@ -327,17 +372,15 @@ def _undeclared(plans, only) -> str:
     return ""
 
 
-def _plans(folders, options, output_root, pool, jobs):
+def _plans(folders, options, output_root):
     """A plan per protocol: from the build cache when it holds, else check and plan afresh.
 
-    When a protocol must be checked, rendering is likely to follow: the
-    workers are started first, so that they import WeasyPrint while this
-    process checks (a no-op build starts none). Returns (plans, those workers,
-    the tool versions).
+    Returns (plans, the tool versions). No worker starts here: how many the
+    build needs is known only once every plan says what is stale.
     """
-    force = getattr(options, "force", False)
+    force = options.force
     inputs = Inputs(tool_versions())
-    plans, spare = [], None
+    plans = []
     for folder in folders:
         result = None if force else plan_cached(folder, output_root, inputs, options)
         if result is not None:
@@ -345,9 +388,6 @@ def _plans(folders, options, output_root, pool, jobs):
             if result.stale:
                 result = None  # something to render: the payloads come from the full plan
         if result is None:
-            if pool is None and spare is None and jobs > 1:
-                spare = new_pool(jobs)
-                spare.start()
             from .check import check_protocol
             from .errors import has_errors
 
@@ -361,86 +401,46 @@ def _plans(folders, options, output_root, pool, jobs):
                                    inputs.digest(Path(folder)))
                 result.find_stale(force)
         plans.append(result)
-    return plans, spare, inputs.versions
+    return plans, inputs.versions
 
 
-def _report_check(plans, options) -> int:
-    """Print the diagnostics (fresh or cached); an exit status if the build must stop."""
-    from .errors import format_json, format_text
-
-    quiet = getattr(options, "quiet", False)
-    diagnostics = [d for p in plans for d in p.diagnostics]
-    errors = sum(d.severity == "error" for d in diagnostics)
-    if getattr(options, "format", "text") == "json":
-        print(format_json(diagnostics))
-    elif diagnostics and not (quiet and not errors):
-        print(format_text(diagnostics))
-    if any(p.failed for p in plans):
-        print(f"build stopped: {errors} error(s) in the protocol; nothing was written "
-              "(output/ keeps the last good build)", file=sys.stderr)
-        return 1
-    unknown = _unknown_filters(plans, options)
-    if unknown:
-        print(f"trialdocs: error: {unknown}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _render_and_write(plans, options, pool, output_root, versions, started) -> int:
-    quiet = getattr(options, "quiet", False)
-    verbose = getattr(options, "verbose", False)
-    jobs = getattr(options, "jobs", 0) or _cores()
-    warnings = sum(d.severity != "error" for p in plans for d in p.diagnostics)
+def _render_and_write(plans, options, pool, output_root, versions, outcome) -> None:
     for result in plans:
         _remove_leftovers(result.out_dir)
     stale = [(p, t) for p in plans for t in p.stale]
-    progress = Progress(len(stale), quiet)
-    staging = Staging()
+    progress = Progress(len(stale), options.quiet)
+    staging = Staging(output_root)
     try:
-        built, failures = render(plans, jobs, pool, staging, progress) if stale else ({}, [])
+        built, failures = render(plans, options, pool, staging, progress, outcome) \
+            if stale else ({}, [])
         progress.done()
         if failures:
             staging.discard()
-            for failure in sorted(failures):
-                print(f"error: {failure}", file=sys.stderr)
-            print(f"build failed: {len(failures)} document(s) could not be rendered; nothing was "
-                  "written (output/ keeps the last good build)", file=sys.stderr)
-            if not quiet:
-                print(_summary(0, len(failures), plans, len(stale), 0, warnings, started))
-            return 1
+            outcome.failures = sorted(failures)
+            outcome.error = (f"build failed: {len(failures)} document(s) could not be rendered; "
+                             f"nothing was written ({output_root}/ keeps the last good build)")
+            outcome.status = 1
+            return
         staging.commit()
     finally:
         staging.discard()
 
-    removed = 0
-    prefix = len(plans) > 1
     for result in plans:
         for path in result.orphans:
             if _inside(path):
                 file = result.out_dir / path
+                refuse_links(output_root, file)
                 if file.exists():
                     _unlink(file)
-                    removed += 1
-                    if verbose:
-                        print(f"  removed {result.slug + '/' if prefix else ''}{path}")
+                    outcome.removed.append(f"{result.slug}/{path}")
             result.files.pop(path, None)
         if result.targets or result.manifest:
-            _write_if_changed(result.out_dir / MANIFEST, manifest_bytes(result, built, versions))
+            _write_if_changed(result.out_dir / MANIFEST, manifest_bytes(result, built, versions),
+                              output_root)
         _refresh_stats(result, built)
-        _write_if_changed(_cache_file(output_root, result.slug), cache_bytes(result))
-
-    if not quiet:
-        for result in plans:
-            for note in result.notes:
-                print(note)
-        if verbose:
-            for result, target in stale:
-                print(f"  built {result.slug + '/' if prefix else ''}{target.path}")
-        print(_summary(len(stale), 0, plans, len(stale), removed, warnings, started))
-        for result in plans:
-            print(f"  {result.slug}: {len(result.stale)} of {len(result.selected)} rebuilt -> "
-                  f"{result.out_dir}")
-    return 0
+        _write_if_changed(_cache_file(output_root, result.slug), cache_bytes(result), output_root)
+    outcome.built = [f"{r.slug}/{t.path}" for r, t in stale]
+    outcome.protocols = [(r.slug, len(r.stale), len(r.selected), str(r.out_dir)) for r in plans]
 
 
 def _refresh_stats(result: Plan, built: dict) -> None:
@@ -455,18 +455,9 @@ def _refresh_stats(result: Plan, built: dict) -> None:
         result.files[path] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, sha]
 
 
-def _summary(built, failed, plans, stale: int, removed, warnings, started) -> str:
-    selected = sum(len(p.selected) for p in plans)
-    up_to_date = selected - stale
-    text = f"built {built}, up to date {up_to_date}, failed {failed}"
-    if removed:
-        text += f", removed {removed}"
-    return text + f" ({warnings} warning(s)) in {time.perf_counter() - started:.2f} s"
-
-
 def _unknown_filters(plans, options) -> str:
-    for name, attr in (("site", "site"), ("lang", "lang")):
-        wanted = getattr(options, attr, None) or []
+    for name, attr, wanted in (("site", "site", options.sites), ("lang", "lang", options.langs)):
+        wanted = wanted or []
         known = {getattr(t, attr) for p in plans for t in p.targets} - {None}
         for value in wanted:
             if value not in known:

@@ -22,15 +22,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from . import codes, typography
-from .errors import TrialdocsError
-from .load import load_protocol_file_plain
+from .errors import TemplateError
+from .i18n import TEMPLATES, strings  # noqa: F401 (strings: part of the render API)
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-
-
-class TemplateError(TrialdocsError):
-    """A template failed; the message names the template file and line."""
 
 
 # -- Markdown ----------------------------------------------------------------
@@ -87,15 +82,6 @@ def markdown_inline(text) -> Markup:
     return Markup(markdown_parser().renderInline(str(text)))
 
 
-# -- template strings (headings, labels) per language --------------------------
-
-@functools.lru_cache(maxsize=None)
-def strings(lang: str) -> dict:
-    """The template strings of one language, from templates/i18n/<lang>.yaml."""
-    data = load_protocol_file_plain(TEMPLATES / "i18n" / f"{lang}.yaml")
-    return data
-
-
 # -- Jinja ---------------------------------------------------------------------
 
 @jinja2.pass_context
@@ -107,6 +93,25 @@ def css_string(context, value) -> Markup:
     text = "".join(ch if ch.isprintable() else f"\\{ord(ch):x} " if ch in "\u00a0\u202f" else " "
                    for ch in text).replace("<", "\\3c ")
     return Markup(text)
+
+
+@jinja2.pass_context
+def lang_attr(context, text_lang) -> Markup:
+    """`` lang="xx"`` for an element whose text is not in the document's language, else nothing.
+
+    ``text_lang`` comes from the document's context (model.language_of).
+    """
+    if text_lang and text_lang != context["lang"]:
+        return Markup(' lang="{}"').format(text_lang)
+    return Markup("")
+
+
+@jinja2.pass_context
+def in_lang(context, text, text_lang) -> Markup:
+    """Inline text, inside ``<span lang>`` when its language is not the document's."""
+    if text_lang and text_lang != context["lang"]:
+        return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+    return escape(text)
 
 
 def _localize(value, lang):
@@ -130,6 +135,8 @@ def environment(autoescape: bool = True) -> jinja2.Environment:
     env.filters["tr"] = _localize
     env.filters["css_string"] = css_string
     env.globals["codes"] = codes
+    env.globals["lang_attr"] = lang_attr
+    env.filters["in_lang"] = in_lang
     return env
 
 
@@ -153,10 +160,14 @@ def _template_frame(exc) -> str:
 
 
 def html_context(payload: dict) -> dict:
+    from .assets import font_face_css
+
     lang = payload["lang"]
+    assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
     return {**payload["context"], "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
-            "typography_lang": lang if payload.get("typography", True) else ""}
+            "typography_lang": lang if payload.get("typography", True) else "",
+            "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
 
 def stylesheet_text(names) -> Markup:

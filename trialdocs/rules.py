@@ -72,13 +72,13 @@ class Rules:
         return self.out
 
     def slug_is_safe(self):
-        if not SLUG_RE.match(self.slug):
+        if not SLUG_RE.fullmatch(self.slug):
             safe = re.sub(r"[^a-z0-9_-]+", "-", self.slug.lower()).strip("-_")[:64]
             self.out.append(Diagnostic(
                 str(self.source.folder), 0, 0, ERROR, "",
                 f"protocol folder name '{self.slug}' is not a safe slug",
                 "use lower-case letters, digits, '-' and '_' only; it names the output folder"
-                + (f"; rename the folder, e.g. to '{safe}'" if SLUG_RE.match(safe) else ""),
+                + (f"; rename the folder, e.g. to '{safe}'" if SLUG_RE.fullmatch(safe) else ""),
                 code="rule"))
 
     def required_blocks(self):

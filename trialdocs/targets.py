@@ -24,6 +24,8 @@ import importlib
 import json
 from dataclasses import dataclass, field
 
+from . import assets
+
 
 @dataclass
 class Target:
@@ -52,18 +54,21 @@ class Layout:
     """The files one HTML/PDF document is drawn from, declared once per document type.
 
     ``css`` is inlined in the HTML; ``print_css`` lays out the PDF (with the
-    fonts); ``partials`` are the templates ``template`` extends or includes.
+    fonts); ``partials`` are the templates ``template`` extends or includes;
+    ``pdf`` are PDF settings of the document type (pdf.py), such as
+    ``("page_mode", "UseOutlines")`` to open the bookmarks panel.
     """
 
     template: str
     css: tuple
     print_css: tuple
     partials: tuple = ("base.html",)
+    pdf: tuple = ()
     typography: bool = True   # False: text exactly as given (registry forms), see typography.py
 
     def payload(self, lang: str, context: dict) -> dict:
         return {"template": self.template, "lang": lang, "css": list(self.css),
-                "print_css": list(self.print_css), "context": context,
+                "print_css": list(self.print_css), "pdf": dict(self.pdf), "context": context,
                 "typography": self.typography}
 
     def files(self, lang: str) -> list[str]:
@@ -72,8 +77,12 @@ class Layout:
 
     def targets(self, stem: str, document: str, lang: str, context: dict,
                 site: str | None = None) -> list[Target]:
-        """The HTML and the PDF of one document, sharing one payload."""
-        data = self.payload(lang, context)
+        """The HTML and the PDF of one document, sharing one payload.
+
+        The payload says where the HTML finds the fonts it loads (assets.py),
+        relative to the HTML file.
+        """
+        data = {**self.payload(lang, context), "assets": assets.prefix(f"{stem}.html")}
         return [Target(f"{stem}.{ext}", document, renderer, data, self.files(lang), site, lang)
                 for ext, renderer in (("html", "trialdocs.render:render_html"),
                                       ("pdf", "trialdocs.pdf:render_pdf"))]

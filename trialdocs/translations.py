@@ -13,7 +13,7 @@ and which of its keys.
 
 from __future__ import annotations
 
-REGISTRY_LANGUAGE = "en"
+from .model import REGISTRY_LANGUAGE
 
 # (path of the record, with "*" for every item of a list; the keys a document shows)
 SHOWN = (
@@ -40,6 +40,16 @@ def variant(record, key: str, lang: str):
     if isinstance(local, dict) and local.get(key) not in (None, "", []):
         return local[key]
     return record.get(key)
+
+
+def language(record, key: str, lang: str) -> str:
+    """The language of ``variant(record, key, lang)``: ``lang`` when the record has that
+    variant, else the registry's (templates mark such text with ``lang``, WCAG 3.1.2)."""
+    local = record.get("local") if isinstance(record, dict) else None
+    local = local.get(lang) if isinstance(local, dict) else None
+    if isinstance(local, dict) and local.get(key) not in (None, "", []):
+        return lang
+    return REGISTRY_LANGUAGE
 
 
 def _records(data, path, prefix=()):

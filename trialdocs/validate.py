@@ -55,6 +55,13 @@ class _TrustedSchema(cerberus.schema.DefinitionSchema):
 class _Validator(cerberus.Validator):
     """Cerberus with trialdocs' own rules: localized texts and file-safe ids."""
 
+    def _validate_regex(self, pattern, field, value):
+        """{'type': 'string'}"""
+        # Over the whole text: Cerberus' own rule ends the pattern with '$', which
+        # also matches before a final newline ("tenon\n" passed as a site id).
+        if isinstance(value, str) and re.fullmatch(pattern, value) is None:
+            self._error(field, cerr.REGEX_MISMATCH)
+
     def _validate_localized(self, constraint, field, value):
         """{'type': 'string'}"""
         languages = self._config.get("languages") or []
@@ -151,7 +158,7 @@ def _wrong_type(error, spelled, rules, languages) -> tuple[str, str]:
     message = f"must be {words}, not {_given(value, spelled)}"
     regex = rules.get("regex")
     if "string" in wanted and spelled is not None:
-        if regex and not re.match(regex, spelled):
+        if regex and not re.fullmatch(regex, spelled):
             return f"'{spelled}' " + REGEX_WORDS.get(regex, f"must match {regex}"), ""
         return message, (f"it would be read as {_given(value, None)}; "
                          f"write it in quotes: \"{spelled}\"")

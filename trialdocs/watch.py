@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from .keys import TEMPLATES, _files_under
-from .pipeline import _cores, build, new_pool
+from .pipeline import build, jobs_for, new_pool
 
 
 def snapshot(folders, output=None) -> dict:
@@ -59,7 +59,7 @@ def _affected(folders, changed) -> list:
 
 def _clear_template_caches() -> None:
     """Templates and strings changed: forget what this process parsed from them."""
-    for name in ("trialdocs.render", "trialdocs.pdf"):
+    for name in ("trialdocs.i18n", "trialdocs.render", "trialdocs.pdf"):
         module = sys.modules.get(name)
         for attr in ("strings", "environment", "stylesheet"):
             cached = getattr(module, attr, None)
@@ -71,33 +71,43 @@ def _stamp() -> str:
     return time.strftime("%H:%M:%S")
 
 
-def _run(folders, args, pool) -> None:
+def _run(folders, options, pool, show) -> None:
+    from .errors import TrialdocsError
+
     try:
-        status = build(folders, args, pool=pool)
+        result = build(folders, options, pool=pool)
     except KeyboardInterrupt:
         raise
+    except (OSError, TrialdocsError) as exc:  # the disk, a folder gone: said, and watching on
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"[{_stamp()}] error: {where}{getattr(exc, 'strerror', None) or exc}; "
+              "watching on", file=sys.stderr)
+        return
     except Exception as exc:  # noqa: BLE001 (a bug must not end the watch either)
         print(f"[{_stamp()}] internal error ({type(exc).__name__}: {exc}); "
               "this is a bug in trialdocs; watching on", file=sys.stderr)
         return
-    if status:
+    show(result, options)
+    if result.status:
         print(f"[{_stamp()}] problems found (see above); fix them and save: watching on",
               file=sys.stderr)
 
 
-def watch(folders, args) -> int:
+def watch(folders, options, show) -> int:
+    """Build, then rebuild on every saved change until SIGINT or SIGTERM; ``show`` prints a result.
+
+    The caller (the CLI) installs the signal handling; Interrupted is a
+    KeyboardInterrupt, so both signals end the watch the same way.
+    """
     folders = [Path(f) for f in folders]
-    interval = max(0.05, getattr(args, "interval", 0.2))
-    for name, default in (("force", False), ("format", "text"), ("verbose", False)):
-        if not hasattr(args, name):
-            setattr(args, name, default)
-    output = getattr(args, "output", None)
-    pool = new_pool(getattr(args, "jobs", 0) or _cores())
+    interval = max(0.05, options.interval)
+    output = options.output
+    # At most the --jobs cap; the pool starts a worker only for a PDF to render.
+    pool = new_pool(jobs_for(options.jobs, sys.maxsize)[0])
     names = ", ".join(str(f) for f in folders)
     try:
-        pool.start()  # warm the workers while the first build checks
         state = snapshot(folders, output)
-        _run(folders, args, pool)
+        _run(folders, options, pool, show)
         print(f"[{_stamp()}] watching {names} and {TEMPLATES.name}/ (Ctrl-C to stop)", flush=True)
         while True:
             time.sleep(interval)
@@ -121,7 +131,7 @@ def watch(folders, args) -> int:
                 _clear_template_caches()
                 pool.close()
                 pool = new_pool(pool.count)
-            _run(affected, args, pool)
+            _run(affected, options, pool, show)
             sys.stdout.flush()
     except KeyboardInterrupt:
         print(f"\n[{_stamp()}] stopped watching", flush=True)

@@ -14,17 +14,21 @@ finish). This pool is small and explicit instead:
   starts a fresh one: memory stays bounded on long builds;
 - a worker that dies (killed, out of memory) fails its job, not the build's
   bookkeeping, and is replaced;
-- workers ignore Ctrl-C: the parent handles it and stops them.
+- workers ignore Ctrl-C: the parent handles it and stops them. A worker is
+  started with SIGINT and SIGTERM *blocked* in the parent (the child inherits
+  the mask, ignores SIGINT, then unblocks): a Ctrl-C that arrives while a
+  worker starts is delivered to the parent right after, never dropped, and
+  the parent's own handling is never replaced by an inherited "ignored".
 """
 
 from __future__ import annotations
 
 import signal
-import threading
 from collections import deque
 
 MAX_TASKS = 100
 MAX_RSS_MB = 768
+_BLOCKED = {signal.SIGINT, signal.SIGTERM}
 
 
 def _peak_rss_mb() -> float:
@@ -36,6 +40,7 @@ def _peak_rss_mb() -> float:
 def _serve(conn, initializer, max_tasks: int, max_rss_mb: float) -> None:
     """A worker's life: initialize, then run jobs until told to stop or retiring."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _BLOCKED)  # blocked by the parent while starting
     if initializer is not None:
         initializer()
     done = 0
@@ -63,7 +68,7 @@ class _Worker:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, daemon=True,
                                        args=(child, initializer, max_tasks, max_rss_mb))
-        _start_ignoring_sigint(self.process)
+        _start_with_signals_blocked(self.process)
         child.close()
         self.job = None
 
@@ -79,16 +84,19 @@ class _Worker:
         self.conn.close()
 
 
-def _start_ignoring_sigint(process) -> None:
-    """Start a process with SIGINT ignored from its first instruction (it inherits that)."""
-    if threading.current_thread() is not threading.main_thread():
-        process.start()
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_with_signals_blocked(process) -> None:
+    """Start a process with SIGINT and SIGTERM blocked; they reach this process afterwards.
+
+    The child inherits the blocked mask through fork and exec, so it cannot
+    be interrupted before ``_serve`` ignores SIGINT; the parent keeps its own
+    handlers (never swapped for SIG_IGN and back), and a signal that arrives
+    meanwhile stays pending and is delivered when the mask is restored.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
     try:
         process.start()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class Pool:
@@ -106,9 +114,10 @@ class Pool:
         self.workers: list[_Worker] = []
         self.started = 0  # processes started over the pool's life (recycling included)
 
-    def start(self) -> None:
-        """Start the missing workers now (they warm up while the caller does other work)."""
-        while len(self.workers) < self.count:
+    def start(self, needed: int | None = None) -> None:
+        """Start the missing workers, up to ``needed`` of them (default: the pool's count)."""
+        wanted = self.count if needed is None else min(self.count, needed)
+        while len(self.workers) < wanted:
             self.workers.append(_Worker(self.context, self.initializer, self.max_tasks,
                                         self.max_rss_mb))
             self.started += 1
@@ -116,7 +125,7 @@ class Pool:
     def _replace(self, worker: _Worker, kill: bool) -> None:
         self.workers.remove(worker)
         worker.stop(kill=kill)
-        self.start()
+        self.start(len(self.workers) + 1)
 
     def run(self, function, items):
         """Yield ``(index, ok, value)`` for each item, in completion order.
@@ -127,7 +136,7 @@ class Pool:
         from multiprocessing.connection import wait
 
         queue = deque(enumerate(items))
-        self.start()
+        self.start(len(queue))  # no worker for work that does not exist
         while queue or any(w.job is not None for w in self.workers):
             self._hand_out(function, queue)
             busy = [w for w in self.workers if w.job is not None]

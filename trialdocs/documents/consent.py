@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from .. import codes, planned
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
-from ..model import format_address, localized, lookup
+from ..model import format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
+from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Layout, Target
 
@@ -40,14 +41,6 @@ class Element:
 
     def applies(self, declared: set, data: dict) -> bool:
         return bool(self.regimes & declared) and (not self.when or CONDITIONS[self.when](data))
-
-
-def strings(lang: str) -> dict:
-    """The interface strings of a language. Imported on use: ``check`` imports this
-    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
-    from ..render import strings as load_strings
-
-    return load_strings(lang)
 
 
 def _get(data, dotted_path):
@@ -338,7 +331,8 @@ def context(model: dict, site: dict, lang: str) -> dict:
         visits.append({"name": localized(visit.get("lay_name") or visit.get("name"), lang),
                        "procedures": names})
     illustrative = protocol.get("illustrative") or []
-    title = localized(consent.get("title"), lang) or ident.get("brief_title") or protocol["title"]
+    own_title = localized(consent.get("title"), lang)
+    title = own_title or ident.get("brief_title") or protocol["title"]
     return {
         "doc": {
             "title": f"{title} ({localized(site.get('name'), lang) or site.get('facility')})",
@@ -355,6 +349,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "initials_every_page": bool(consent.get("initials_every_page")),
         "study": {
             "title": title,
+            "title_lang": lang if own_title else language_of(title, lang),
             "sponsor": model["sponsors"]["lead"]["name"],
             "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
             "coordinator": coordinator["name"] if coordinator else "",
@@ -368,7 +363,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
             else ((model.get("design") or {}).get("enrollment") or {}).get("count"),
             "n_sites": len(model.get("sites") or []),
             "randomized": (model.get("design") or {}).get("allocation") == "RANDOMIZED",
-            "arms": [localized(a.get("lay"), lang) or a["label"] for a in model.get("arms") or []],
+            "arms": [{"text": localized(a.get("lay"), lang) or a["label"],
+                      "lang": lang if localized(a.get("lay"), lang) else language_of(a["label"], lang)}
+                     for a in model.get("arms") or []],
         },
         "site": {
             "id": site["id"],
@@ -420,7 +417,7 @@ def targets(model: dict) -> list[Target]:
 
 def _plain_text(markdown_text: str) -> str:
     """What a reader sees of a Markdown text: its words, without markup."""
-    from ..render import markdown
+    from ..render import markdown  # only when building: check imports no renderer
 
     rendered = re.sub(r"<[^>]+>", " ", str(markdown(markdown_text)))
     return re.sub(r"\s+", " ", html.unescape(rendered)).strip()

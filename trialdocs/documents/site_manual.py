@@ -24,9 +24,10 @@ from .. import codes, planned
 from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
-from ..model import format_address, localized
+from ..model import format_address, language_of, localized
+from ..i18n import strings
 from ..targets import Layout, Target
-from ..translations import leaks, variant
+from ..translations import language, leaks, variant
 
 CODE = "site_manual"
 GROUPS = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
@@ -47,14 +48,6 @@ CLOCKS = [
     ("fda_other", "us_fda"),
     ("cr_problem", "us_common_rule"),
 ]
-
-
-def strings(lang: str) -> dict:
-    """The interface strings of a language. Imported on use: ``check`` imports this
-    module and must not load the renderers (Jinja, Markdown) that trialdocs.render does."""
-    from ..render import strings as load_strings
-
-    return load_strings(lang)
 
 
 def languages(data: dict) -> list[str]:
@@ -324,7 +317,8 @@ def _language_leaks(data: dict, problem):
 
 
 def _checklist(items, lang) -> list[dict]:
-    return [{"id": c["id"], "text": variant(c, "text", lang), "heading": bool(c.get("heading"))}
+    return [{"id": c["id"], "text": variant(c, "text", lang), "lang": language(c, "text", lang),
+             "heading": bool(c.get("heading"))}
             for c in items or [] if not c.get("same_as")]
 
 
@@ -530,8 +524,10 @@ def context(model: dict, lang: str) -> dict:
                 continue
             objectives.append({
                 "level": m["levels"][level], "text": localized(objective.get("text"), lang),
+                "lang": language_of(objective.get("text"), lang),
                 "outcomes": [{"measure": variant(o, "measure", lang),
                               "time_frame": variant(o, "time_frame", lang) or "",
+                              "lang": language(o, "measure", lang),
                               "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
     c = m["codes"]
     phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
@@ -563,8 +559,11 @@ def context(model: dict, lang: str) -> dict:
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
-    facts = [{"label": label, "value": value} for label, value in facts if value]
+    registry_facts = {m["conditions"]: language(model.get("conditions") or {}, "conditions", lang)}
+    facts = [{"label": label, "value": value, "lang": registry_facts.get(label, lang)}
+             for label, value in facts if value]
     arms = [{"label": variant(a, "label", lang), "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "lang": language(a, "label", lang),
              "description": variant(a, "description", lang) or "",
              "interventions": [variant(i, "name", lang) for i in a.get("intervention_list") or []]}
             for a in model.get("arms") or []]
@@ -574,6 +573,7 @@ def context(model: dict, lang: str) -> dict:
         if not any(fields.values()):
             continue
         products.append({"id": intervention["id"], "name": variant(intervention, "name", lang),
+                         "name_lang": language(intervention, "name", lang),
                          "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
                          "other_names": intervention.get("other_names") or [],
                          "arms": [variant(a, "label", lang) for a in model.get("arms") or []
@@ -688,6 +688,7 @@ def context(model: dict, lang: str) -> dict:
         },
         "study": {
             "title": title, "official_title": variant(ident, "official_title", lang) or protocol["title"],
+            "title_lang": language(ident, "brief_title", lang),
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
@@ -720,8 +721,7 @@ def context(model: dict, lang: str) -> dict:
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            "inclusion": _checklist(eligibility.get("inclusion"), lang),
-            "exclusion": _checklist(eligibility.get("exclusion"), lang),
+            kind: _checklist(eligibility.get(kind), lang) for kind in ("inclusion", "exclusion")
         },
         "schedule": schedule,
         "visit_checklists": visit_checklists,
@@ -743,7 +743,8 @@ def context(model: dict, lang: str) -> dict:
 
 
 LAYOUT = Layout("site_manual/manual.html", css=("style/document.css", "style/site-manual.css"),
-                print_css=("style/print.css", "style/site-manual-print.css"))
+                print_css=("style/print.css", "style/site-manual-print.css"),
+                pdf=(("page_mode", "UseOutlines"),))  # a long manual: bookmarks panel open
 
 
 def payload(model: dict, lang: str) -> dict:

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from .. import codes
-from ..errors import TrialdocsError
+from ..errors import RecordError
 from ..load import MAX_FILE_BYTES, resolve_plain
 from ..schema import AGE_RE
 from . import ctgov_json, mapping, markup
@@ -63,10 +62,6 @@ FILES = {
 }
 
 
-class ImportError_(TrialdocsError):
-    """The record cannot be imported at all (not JSON, not a study …)."""
-
-
 @dataclass
 class Imported:
     data: dict
@@ -85,20 +80,22 @@ def read_record(path: Path) -> dict:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportError_(f"cannot read {path}: {exc.strerror}") from None
+        raise RecordError(f"cannot read {path}: {exc.strerror}") from None
     try:
         value = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ImportError_(f"{path} is not UTF-8 text") from None
+        raise RecordError(f"{path} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+        raise RecordError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise RecordError(f"{path}: the JSON is nested too deeply to be a study record") from None
     if isinstance(value, dict) and isinstance(value.get("studies"), list):
         if len(value["studies"]) != 1:
-            raise ImportError_(f"{path} holds {len(value['studies'])} studies; import one study "
+            raise RecordError(f"{path} holds {len(value['studies'])} studies; import one study "
                                "per file (the API's /studies/NCTxxxxxxxx)")
         value = value["studies"][0]
     if not isinstance(value, dict) or not isinstance(value.get("protocolSection"), dict):
-        raise ImportError_(f"{path} is not a ClinicalTrials.gov API v2 study record "
+        raise RecordError(f"{path} is not a ClinicalTrials.gov API v2 study record "
                            "(no protocolSection)")
     return value
 
@@ -844,13 +841,13 @@ def write_folder(folder: Path, files: dict[str, str], force: bool) -> None:
     """Write the files into a new folder at once (a temporary folder, then a rename)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ImportError_(f"{folder} exists and is not a folder")
+        raise RecordError(f"{folder} exists and is not a folder")
     existing = folder.is_dir() and any(folder.iterdir())
     if existing and not force:
-        raise ImportError_(f"{folder} already exists; use --force to replace its YAML files")
+        raise RecordError(f"{folder} already exists; use --force to replace its YAML files")
     for name, text in files.items():
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            raise ImportError_(f"{name} would be {len(text.encode()):,} bytes, over the loader's "
+            raise RecordError(f"{name} would be {len(text.encode()):,} bytes, over the loader's "
                                f"limit of {MAX_FILE_BYTES:,}")
     folder.parent.mkdir(parents=True, exist_ok=True)
     if existing:
@@ -888,13 +885,13 @@ def _atomic_write(path: Path, text: str):
 
 
 def import_record(record_path: Path, folder: Path | None = None, force=False, today=None):
-    """Import one record file; returns (folder, Imported). Raises ImportError_ when it cannot."""
+    """Import one record file; returns (folder, Imported). Raises RecordError when it cannot."""
     study = read_record(record_path)
     imported = convert(study, today)
     if folder is None:
         name = (imported.nct_id or markup.slug(imported.data["identification"]["org_study_id"],
                                                "imported")).lower()
-        from ..cli import DEFAULT_ROOT
+        from ..check import DEFAULT_ROOT
         folder = DEFAULT_ROOT / name
     folder = Path(folder)
     gaps = find_known_gaps(imported.data, folder.name, today)
@@ -903,56 +900,3 @@ def import_record(record_path: Path, folder: Path | None = None, force=False, to
     put(meta, "inferred", sorted({path for path, _ in imported.lacked}))
     write_folder(folder, render_files(imported, Path(record_path).name), force)
     return folder, imported
-
-
-def report(folder: Path, imported: Imported, out=sys.stdout):
-    data = imported.data
-    counts = [(len(data.get("arms") or []), "arm", "arms"),
-              (len(data.get("interventions") or []), "intervention", "interventions"),
-              (sum(len(v or []) for v in (data.get("outcomes") or {}).values()), "outcome", "outcomes"),
-              (len(data.get("sites") or []), "site", "sites"),
-              (len(data.get("people") or []), "person", "people")]
-    summary = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-    print(f"imported {data['protocol']['imported']['record']} into {folder}/: {summary}", file=out)
-    if imported.lacked:
-        print("the record lacks what the protocol format needs; filled in:", file=out)
-        for path, what in imported.lacked:
-            print(f"  {path}: {what}", file=out)
-    gaps = data["protocol"]["imported"].get("known_gaps") or []
-    if gaps:
-        print("the record, as registered, does not meet today's PRS rules at these fields "
-              "(check reports them as warnings; see protocol.imported.known_gaps):", file=out)
-        for path in gaps:
-            print(f"  {path}", file=out)
-    if imported.dropped:
-        print("not carried:", file=out)
-        for path, why in imported.dropped:
-            print(f"  {path}: {why}", file=out)
-    for note in imported.notes:
-        print(f"note: {note}", file=out)
-    if imported.left:
-        print("not imported (kept on ClinicalTrials.gov only):", file=out)
-        for path, why in imported.left:
-            print(f"  {path}: {why}", file=out)
-    if imported.derived:
-        names = ", ".join(sorted({p.split(".")[-1] for p, _ in imported.derived}))
-        print(f"left out as computed by ClinicalTrials.gov: {names}", file=out)
-
-
-def import_command(args) -> int:
-    from ..check import check_protocol, counts
-    from ..errors import format_text
-
-    try:
-        folder, imported = import_record(args.record, args.into, args.force)
-    except ImportError_ as exc:
-        print(f"trialdocs: error: {exc}", file=sys.stderr)
-        return 1
-    report(folder, imported)
-    checked = check_protocol(folder)
-    errors, warnings = counts(checked.diagnostics)
-    if errors:
-        print(format_text([d for d in checked.diagnostics if d.severity == "error"]))
-    print(f"check {folder}: {errors} error(s), {warnings} warning(s)"
-          + (f" (see them with: trialdocs check {folder})" if warnings else ""))
-    return 1 if errors else 0

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import font_source_sans_pro
 
+from .targets import ASSETS_FOLDER as FOLDER, Target
+
 DOCUMENT = "assets"
-FOLDER = "assets"
 FONT_DIR = Path(font_source_sans_pro.__file__).resolve().parent / "files"
 LICENSE = "LICENSE.txt"
 # (file stem, font-style, font-weight): the faces the stylesheets use.
@@ -40,14 +41,7 @@ def font_face_css(url) -> str:
         for stem, style, weight in FONT_FACES)
 
 
-def prefix(html_path: str) -> str:
-    """The relative URL of the assets folder from an HTML output (``consent/x.html`` -> ``../assets/``)."""
-    return "../" * html_path.count("/") + FOLDER + "/"
-
-
 def targets() -> list:
-    from .targets import Target  # targets.py imports this module
-
     names = [font_file(stem) for stem, _, _ in FONT_FACES] + [LICENSE]
     return [Target(f"{FOLDER}/{name}", DOCUMENT, "trialdocs.assets:copy", {"file": name})
             for name in names]

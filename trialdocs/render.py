@@ -167,6 +167,7 @@ def html_context(payload: dict) -> dict:
     return {**payload["context"], "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
             "typography_lang": lang if payload.get("typography", True) else "",
+            "narrow_css": stylesheet_text(payload.get("narrow_css", [])),
             "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
 

@@ -24,7 +24,12 @@ import importlib
 import json
 from dataclasses import dataclass, field
 
-from . import assets
+ASSETS_FOLDER = "assets"  # output/<slug>/assets/: the fonts the HTML pages load (assets.py)
+
+
+def assets_prefix(html_path: str) -> str:
+    """The relative URL of the assets folder from an HTML output (``consent/x.html`` -> ``../assets/``)."""
+    return "../" * html_path.count("/") + ASSETS_FOLDER + "/"
 
 
 @dataclass
@@ -41,7 +46,8 @@ class Target:
         """Every template, partial, stylesheet and strings file the key must hash:
         those listed in ``templates`` and those the payload names (template, css)."""
         named = [self.payload.get("template"), *self.payload.get("css", ()),
-                 *self.payload.get("print_css", ())] if isinstance(self.payload, dict) else []
+                 *self.payload.get("print_css", ()), *self.payload.get("narrow_css", ())] \
+            if isinstance(self.payload, dict) else []
         return sorted({*self.templates, *(n for n in named if isinstance(n, str))})
 
     def render(self) -> bytes:
@@ -53,7 +59,8 @@ class Target:
 class Layout:
     """The files one HTML/PDF document is drawn from, declared once per document type.
 
-    ``css`` is inlined in the HTML; ``print_css`` lays out the PDF (with the
+    ``css`` is inlined in the HTML; ``narrow_css`` too, for phone-width screens
+    only (WeasyPrint skips it); ``print_css`` lays out the PDF (with the
     fonts); ``partials`` are the templates ``template`` extends or includes;
     ``pdf`` are PDF settings of the document type (pdf.py), such as
     ``("page_mode", "UseOutlines")`` to open the bookmarks panel.
@@ -64,12 +71,13 @@ class Layout:
     print_css: tuple
     partials: tuple = ("base.html",)
     pdf: tuple = ()
+    narrow_css: tuple = ("style/narrow.css",)
     typography: bool = True   # False: text exactly as given (registry forms), see typography.py
 
     def payload(self, lang: str, context: dict) -> dict:
         return {"template": self.template, "lang": lang, "css": list(self.css),
-                "print_css": list(self.print_css), "pdf": dict(self.pdf), "context": context,
-                "typography": self.typography}
+                "print_css": list(self.print_css), "narrow_css": list(self.narrow_css),
+                "pdf": dict(self.pdf), "context": context, "typography": self.typography}
 
     def files(self, lang: str) -> list[str]:
         """What the key hashes beyond the payload's own names: partials and strings."""
@@ -82,7 +90,7 @@ class Layout:
         The payload says where the HTML finds the fonts it loads (assets.py),
         relative to the HTML file.
         """
-        data = {**self.payload(lang, context), "assets": assets.prefix(f"{stem}.html")}
+        data = {**self.payload(lang, context), "assets": assets_prefix(f"{stem}.html")}
         return [Target(f"{stem}.{ext}", document, renderer, data, self.files(lang), site, lang)
                 for ext, renderer in (("html", "trialdocs.render:render_html"),
                                       ("pdf", "trialdocs.pdf:render_pdf"))]

@@ -200,11 +200,14 @@ def test_hostile_text_stays_text(example_copy, tmp_path):
     assert b"/EmbeddedFile" not in raw and b"/JavaScript" not in raw
 
 
-def test_check_prints_readability_per_form():
+def test_check_prints_readability_once_per_language():
+    """The prose is the same for every site: one score line per language, not per form."""
     result = run_cli("check", EXAMPLE)
     assert result.returncode == 0, result.stdout
-    for site, lang in FORMS:
-        line = next(l for l in result.stdout.splitlines() if f"consent/{site}.{lang}:" in l)
+    lines = [l for l in result.stdout.splitlines() if l.startswith("readability ")]
+    assert len(lines) == 2, lines
+    for lang in ("fr", "en"):
+        line = next(l for l in lines if f"consent, {lang} (3 site(s))" in l)
         assert ("Kandel-Moles" if lang == "fr" else "Flesch-Kincaid grade") in line
 
 

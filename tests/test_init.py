@@ -111,9 +111,15 @@ def test_design_and_regimes_are_declared(starters):
     trial = (starters / "randomized-en-us" / "trial.yaml").read_text(encoding="utf-8")
     assert "allocation: RANDOMIZED" in trial and "masking: DOUBLE" in trial
     assert "type: PLACEBO_COMPARATOR" in trial
-    assert "regimes: [us_common_rule, us_fda]" in trial
+    assert "regimes: [us_common_rule, us_fda, us_hipaa]" in trial
+    assert "allocation_ratio: 1" in trial
     patient = (starters / "randomized-en-us" / "patient.yaml").read_text(encoding="utf-8")
     assert "future_use:" in patient and "results_return:" in patient
+    # the US elements of issue 10: HIPAA authorization, GINA switch; no GDPR or French fields
+    assert "hipaa:" in patient and "revoke_to:" in patient and "genetic_testing:" in patient
+    assert "data_protection:" not in patient and "national_file_registration" not in patient
+    conduct = (starters / "randomized-en-us" / "conduct.yaml").read_text(encoding="utf-8")
+    assert "randomization:" in conduct and "unblinding:" in conduct
     trial = (starters / "one-by-one" / "trial.yaml").read_text(encoding="utf-8")
     assert "regimes: [us_common_rule, gdpr]" in trial
     fr = (starters / "single-fr-eu" / "patient.yaml").read_text(encoding="utf-8")
@@ -127,6 +133,9 @@ def test_full_build_of_a_us_randomized_starter(starters, tmp_path):
     consent = pdf_text(out / "consent" / "site-1.en.pdf")
     assert placeholders.text("en", "title of the study in plain words") in consent
     assert placeholders.text("en", "the placebo group, in plain words") in consent
+    assert "You have 1 chance in 2 of being in each group" in consent
+    assert "Authorization to use and share your health information" in consent
+    assert "data protection officer" not in consent.lower()
     manual = pdf_text(out / "site-manual.en.pdf")
     assert placeholders.text("en", "who this manual is for and how to use it") in manual
     assert (out / "registry" / "ctgov.json").is_file()

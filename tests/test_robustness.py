@@ -9,7 +9,7 @@ system's error where the build meets it; everything else is real: a named
 pipe, a dangling link, a folder where a file was, /dev/full.
 
 The protocol is the worked example cut to one site and its registry files
-(no PDF to lay out): each build takes a second or two.
+(two small PDFs), built with ``--jobs 1`` where workers are not the point.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def good(tmp_path_factory):
     """A protocol and its last good build (registry files only), made once."""
     base = tmp_path_factory.mktemp("good")
     protocol = copy_example(base / "protocol", sites=1, documents=["registry"])
-    result = run("build", protocol, "--output", base / "output")
+    result = run("build", protocol, "--output", base / "output", "--jobs", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     return base
 
@@ -223,7 +223,7 @@ def test_write_failure_is_one_located_message_and_keeps_the_last_build(work, mon
 
     monkeypatch.setattr(outputs_module, "os", _Os(write=failing))
     status, _, err = main_in_process(["build", protocol_of(work), "--output", work / "output",
-                                      "-q"], capsys)
+                                      "-q", "--jobs", "1"], capsys)  # rendered in this process
     assert status == 1
     assert err.startswith(f"trialdocs: error: {work / 'output' / SLUG / 'registry'}/")
     assert err.endswith(f": {cause}\n")
@@ -289,7 +289,7 @@ def test_build_state_replaced_by_a_folder_is_rebuilt(work, state):
         path.unlink()
     (path / "sub").mkdir(parents=True)
     for _ in range(2):  # and the build after it is fine too
-        result = run("build", protocol_of(work), "--output", work / "output")
+        result = run("build", protocol_of(work), "--output", work / "output", "--jobs", "1")
         assert result.returncode == 0, result.stdout + result.stderr
     assert path.is_file()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ERROR, Diagnostic, has_errors
+from .errors import ACCEPTED, ERROR, WARNING, Diagnostic, has_errors
 
 if TYPE_CHECKING:
     from .load import Source
@@ -45,26 +45,34 @@ class Checked:
 
 def check_protocol(folder: Path, today=None) -> Checked:
     from .load import load_protocol
-    from .rules import Rules
-    from .validate import validate
 
     folder = Path(folder)
     source, diagnostics = load_protocol(folder)
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
+    return check_source(checked, today)
+
+
+def check_source(checked: Checked, today=None) -> Checked:
+    """Characters, fit, schema, rules and document checks over loaded data (also used
+    by the deletion sweep, which checks edited data without writing files)."""
     from .characters import check_characters
     from .fit import check_fit
+    from .rules import Rules
+    from .validate import validate
 
+    source = checked.source
     checked.diagnostics += check_characters(source) + check_fit(source)
     problems, trusted = validate(source)
     checked.diagnostics += problems
-    checked.diagnostics += Rules(source, folder.name, today, trusted).run()
+    checked.diagnostics += Rules(checked.source, checked.slug, today, trusted).run()
     from .documents import document_checks  # noqa: PLC0415 (kept light: no rendering)
     # With errors already found, only the document checks that read data through
     # type-checking accessors run (CHECKS_ANY_DATA), so one run shows every problem.
     for run_check in document_checks(checked.documents, any_data_only=not checked.ok):
         run_check(checked)
+    accept_warnings(checked)
     return checked
 
 
@@ -83,4 +91,43 @@ def find_protocols(root: Path) -> list[Path]:
 
 def counts(diagnostics) -> tuple[int, int]:
     errors = sum(d.severity == ERROR for d in diagnostics)
-    return errors, len(diagnostics) - errors
+    return errors, sum(d.severity == WARNING for d in diagnostics)
+
+
+def accept_warnings(checked: Checked) -> None:
+    """Mark the warnings protocol.accepted_warnings accepts, each with its reason.
+
+    An entry names a field path (the warning's own, or a parent of it) and,
+    optionally, words of the message; a warning it matches becomes ACCEPTED
+    (not printed, listed in --format json and in the manifest with the reason).
+    An entry that matches no warning is itself a warning, so the list stays true.
+    """
+    from dataclasses import replace
+
+    from .model import lookup
+
+    entries = lookup(checked.source.data, "protocol", "accepted_warnings") or []
+    if not isinstance(entries, list):
+        return
+    used = set()
+    out = []
+    for d in checked.diagnostics:
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or d.severity != WARNING:
+                continue
+            path, words = str(entry.get("path", "")), entry.get("message")
+            if (d.path == path or d.path.startswith((path + ".", path + "["))) \
+                    and (not words or str(words) in d.message):
+                d = replace(d, severity=ACCEPTED,
+                            hint=f"accepted: {entry.get('reason', '')}")
+                used.add(index)
+                break
+        out.append(d)
+    for index, entry in enumerate(entries):
+        if index not in used and isinstance(entry, dict):
+            out.append(Diagnostic(*checked.source.where(("protocol", "accepted_warnings", index)),
+                                  WARNING, f"protocol.accepted_warnings[{index}]",
+                                  f"accepts no warning (path '{entry.get('path')}')",
+                                  "remove the entry, or correct its path or message words",
+                                  code="rule"))
+    checked.diagnostics = out

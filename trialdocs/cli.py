@@ -92,7 +92,8 @@ def _build_options(parser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                         help="worker processes for rendering (default: one per core; at most "
                              "4 per core and never more than the PDFs to render)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print problems only")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print problems (errors and warnings) only: no progress, scores or summary")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every file built or removed")
 
 
@@ -193,13 +194,12 @@ def show_build(result, options) -> None:
     if options.format == "json":
         print(to_json(build_json(result)))
         return
-    errors = sum(d.severity == "error" for d in result.diagnostics)
-    if result.diagnostics and not (options.quiet and not errors):
+    if result.diagnostics:  # -q hides progress, scores and the summary, never a problem
         print(format_text(result.diagnostics))
     for warning in result.warnings:
         print(f"trialdocs: warning: {warning}", file=sys.stderr)
-    for failure in result.failures:
-        print(f"error: {terminal_safe(failure)}", file=sys.stderr)
+    for line in grouped_failures(result.failures):
+        print(f"error: {terminal_safe(line)}", file=sys.stderr)
     if result.error:
         prefix = "trialdocs: error: " if result.status == EXIT_USAGE else ""
         print(prefix + terminal_safe(result.error), file=sys.stderr)
@@ -220,11 +220,25 @@ def show_build(result, options) -> None:
             f"failed {len(result.failures)}")
     if result.removed:
         text += f", removed {len(result.removed)}"
-    warnings = sum(d.severity != "error" for d in result.diagnostics)
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
     print(text + f" ({warnings} warning(s)) in {result.seconds:.2f} s")
     if not result.failures and result.stale:
         for slug, rebuilt, selected, out_dir in result.protocols:
             print(f"  {slug}: {rebuilt} of {selected} rebuilt -> {out_dir}")
+
+
+def grouped_failures(failures) -> list[str]:
+    """One line per distinct problem, naming the files it stopped ("slug/path: error" in)."""
+    by_error = {}
+    for failure in failures:
+        path, _, error = failure.partition(": ")
+        by_error.setdefault(error, []).append(path)
+    lines = []
+    for error, paths in by_error.items():
+        where = paths[0] if len(paths) == 1 else \
+            f"{len(paths)} files: {', '.join(paths[:3])}{', …' if len(paths) > 3 else ''}"
+        lines.append(f"{error} ({where})")
+    return lines
 
 
 def build_json(result) -> dict:

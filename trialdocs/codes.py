@@ -176,7 +176,8 @@ AVAIL_IPD_TYPE = [
 # trialdocs' own code lists (not ClinicalTrials.gov's).
 REGIMES = {
     "us_common_rule": "US Common Rule (45 CFR 46)",
-    "us_fda": "US FDA (21 CFR 50)",
+    "us_fda": "US FDA (21 CFR 50 and 56)",
+    "us_hipaa": "US HIPAA Privacy Rule (45 CFR 164.508)",
     "ich_e6r3": "ICH E6(R3) GCP",
     "eu_ctr": "EU Clinical Trials Regulation 536/2014",
     "fr_csp": "France, Code de la santé publique (loi Jardé)",

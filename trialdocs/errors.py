@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# A warning the protocol accepts on purpose (protocol.accepted_warnings, with a
+# reason): kept as data for --format json and the manifest, not printed as text.
+ACCEPTED = "accepted"
 
 
 @dataclass(frozen=True, order=True)
@@ -109,7 +112,8 @@ def terminal_safe(text: str, one_line: bool = False) -> str:
 
 
 def format_text(diagnostics) -> str:
-    return "\n".join(terminal_safe(d, one_line=True) for d in sorted(diagnostics, key=sort_key))
+    return "\n".join(terminal_safe(d, one_line=True) for d in sorted(diagnostics, key=sort_key)
+                     if d.severity != ACCEPTED)
 
 
 def to_json(value) -> str:

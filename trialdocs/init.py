@@ -64,6 +64,10 @@ def compose(languages: list[str], regimes: list[str], design: str,
     consent["consent"] = _insert_after(consent["consent"], "purpose", "method", row["method"])
     conduct["site_manual"] = _insert_after(conduct["site_manual"], "consent_procedure",
                                            "enrolment", row["enrolment"])
+    for key in ("unblinding", "randomization"):  # designs that randomize or mask (designs.py)
+        if key in row:
+            conduct["site_manual"] = _insert_after(conduct["site_manual"], "enrolment",
+                                                   key, row[key])
     blocks = {**trial, **people, **consent, **conduct}
     for regime in ["any", *regimes]:
         for (block, key), value in starter.REGIME_BLOCKS.get(regime, {}).items():

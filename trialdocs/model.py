@@ -24,13 +24,10 @@ def person_name(person: dict | None) -> str:
 
 
 def format_address(address: dict | None) -> str:
-    """'184 rue du Faubourg Saint-Antoine, 75012 Paris, France' from an address block."""
-    if not address:
-        return ""
-    parts = [address.get("street"), " ".join(p for p in (address.get("postcode"),
-                                                       address.get("city")) if p),
-             address.get("country")]
-    return ", ".join(p for p in parts if p)
+    """An address on one line in its country's order (trialdocs.locales holds the layouts)."""
+    from .locales import format_address as by_country
+
+    return by_country(address)
 
 
 def lookup(value, *path, default=None):
@@ -48,6 +45,26 @@ def lookup(value, *path, default=None):
             return default
         if value is None:
             return default
+    return value
+
+
+def complete(value, rule: dict):
+    """A block with every field its schema rule knows, None where the protocol gives none.
+
+    Templates read a field of a present block without asking whether the
+    protocol wrote it: an absent optional field renders as its absence (None,
+    which the templates test), never as a missing-attribute failure. An
+    absent block stays None, so ``{% if c.data_protection %}`` still decides.
+    """
+    if value is None:
+        return None
+    fields = rule.get("schema") if isinstance(rule, dict) else None
+    if rule.get("type") == "dict" and isinstance(fields, dict) and isinstance(value, dict):
+        out = {key: complete(value.get(key), sub) for key, sub in fields.items()}
+        out.update((k, v) for k, v in value.items() if k not in fields)
+        return out
+    if rule.get("type") == "list" and isinstance(fields, dict) and isinstance(value, list):
+        return [complete(item, fields) for item in value]
     return value
 
 

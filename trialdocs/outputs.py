@@ -227,9 +227,13 @@ def manifest_bytes(result, built: dict, versions: dict) -> bytes:
         entries.append({"path": path, "sha256": sha, "size": size, "key": result.keys[path],
                         "protocol_version": result.version})
     entries.sort(key=lambda e: e["path"])
-    return (json.dumps({"protocol": result.slug, "protocol_version": result.version,
-                        "sources": result.sources, "tools": versions, "outputs": entries},
-                       indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    record = {"protocol": result.slug, "protocol_version": result.version,
+              "sources": result.sources, "tools": versions, "outputs": entries}
+    accepted = [{"path": d.path, "warning": d.message, "reason": d.hint.removeprefix("accepted: ")}
+                for d in sorted(result.diagnostics) if d.severity == "accepted"]
+    if accepted:
+        record["accepted_warnings"] = accepted
+    return (json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def cache_bytes(result) -> bytes:

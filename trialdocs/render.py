@@ -28,6 +28,48 @@ from .i18n import TEMPLATES, strings  # noqa: F401 (strings: part of the render 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
+# -- which YAML field a template read ------------------------------------------------
+
+class Traced(dict):
+    """A context mapping that knows the YAML path it was made from."""
+
+    yaml_path = ""
+
+
+def traced(value, path: str):
+    """A copy of value whose mappings remember their YAML path (``consent.risks[0]``)."""
+    if isinstance(value, dict):
+        out = Traced((k, traced(v, f"{path}.{k}")) for k, v in value.items())
+        out.yaml_path = path
+        return out
+    if isinstance(value, list):
+        return [traced(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+class MissingField(jinja2.UndefinedError):
+    """A template read a protocol field that is absent: check should have required it."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined that names the YAML field when the missing value came from one."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        owner = self._undefined_obj
+        if isinstance(owner, Traced) and isinstance(self._undefined_name, str):
+            raise MissingField(f"{owner.yaml_path}.{self._undefined_name}")
+        return super()._fail_with_undefined_error(*args, **kwargs)
+
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = \
+        _fail_with_undefined_error
+
+
 # -- Markdown ----------------------------------------------------------------
 
 def _render_link_open(self, tokens, idx, options, env):
@@ -125,7 +167,7 @@ def environment(autoescape: bool = True) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=autoescape,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -144,6 +186,11 @@ def render_template(name: str, context: dict, autoescape: bool = True) -> str:
     env = environment(autoescape)
     try:
         return env.get_template(name).render(**context)
+    except MissingField as exc:
+        raise TemplateError(
+            f"internal error: the protocol field {exc.field} is absent, and check did not "
+            f"require it ({_template_frame(exc)} reads it); please report this, and add "
+            f"{exc.field} to the protocol meanwhile") from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
@@ -163,8 +210,11 @@ def html_context(payload: dict) -> dict:
     from .assets import font_face_css
 
     lang = payload["lang"]
+    context = dict(payload["context"])
+    for key, path in (payload.get("fields") or {}).items():
+        context[key] = traced(context.get(key), path)
     assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
-    return {**payload["context"], "lang": lang, "s": strings(lang),
+    return {**context, "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
             "typography_lang": lang if payload.get("typography", True) else "",
             "narrow_css": stylesheet_text(payload.get("narrow_css", [])),

@@ -248,6 +248,15 @@ SCHEMA = {
             "completion": text(regex=PARTIAL_DATE_RE, doc="When this version plans the last participant's last visit: YYYY-MM[-DD]", ex="2022-12"),
         }, doc="What this version of the protocol plans: the consent documents and the site manual show these, not the registry's actual enrollment, dates or status (without them, a registry value is shown only while it is ESTIMATED)"),
         "illustrative": texts(doc='Dotted paths of content invented for an example, not the sponsor\'s (`*` = every item of a list)', ex=['protocol.version', 'protocol.version_date', 'protocol.amendments']),
+        # Warnings accepted on purpose, each with its reason (shown in the manifest).
+        "accepted_warnings": items(record({
+            "path": text(True, doc="The field path of the warning, or a parent of it", ex="sites"),
+            "message": text(doc="Words of the warning's message, to accept only that warning",
+                            ex="Facility ZIP/Postal Code is missing"),
+            "reason": text(True, doc="Why the warning is accepted; the manifest records it",
+                           ex="The registered record gives no ZIP codes."),
+        }), doc="Warnings accepted on purpose, each with its reason: not printed, listed in "
+                "--format json and the build manifest"),
         "illustrative_notice": loc(doc='The notice printed on documents when `illustrative` is given', ex={'fr': 'Ce document est un exemple : il contient des contenus inventés …', 'en': 'This is an example document: it contains content invented for …'}),
         # Set by ``trialdocs import-ctgov``: where the protocol came from and what
         # the registry record, as registered, lacks of what PRS requires today.
@@ -383,7 +392,8 @@ SCHEMA = {
         "type": code(codes.ARM_TYPE, doc='`EXPERIMENTAL`, `ACTIVE_COMPARATOR`, `PLACEBO_COMPARATOR`, `SHAM_COMPARATOR`, `NO_INTERVENTION`, `OTHER`', ct='type', ex='EXPERIMENTAL'),
         "description": md(doc="What the arm receives, in the registry's words", ct='description', prs=U(999, 'Arm Description'), ex='Subcutaneous injection of low dose of IL-2 for induction course of 5 days, the 10th …'),
         "interventions": items(ident(), doc='Ids from `interventions`. Every arm except a `NO_INTERVENTION` arm lists at least one', when='see rule', ct='interventionNames', ex=['il2']),
-        "lay": loc_md(doc='The arm in lay words. In a randomised study, consent documents list the arms with it (or with the label when it is not given)', ex={'fr': 'Toutes les participantes reçoivent le même traitement : de …', 'en': 'Every woman in the study gets the same treatment: a low dose of …'}),
+        "lay": loc_md(doc='The arm in lay words. In a randomized study the consent documents list the arms with it, so check requires it for every arm', when='randomized', ex={'fr': 'Toutes les participantes reçoivent le même traitement : de …', 'en': 'Every woman in the study gets the same treatment: a low dose of …'}),
+        "allocation_ratio": integer(min=1, doc="The arm's planned allocation weight (2 and 1 for a 2:1 ratio; 1 when absent). The consent form turns it into \"1 chance in 2\"", ex=1),
         "local": local({"label": text(doc="The arm's title"), "description": md(doc="What the arm receives")}, "The arm"),
     }), doc='The arms (groups) of the study', ct='armsInterventionsModule.armGroups'),
     "interventions": items(record({
@@ -525,16 +535,40 @@ SCHEMA = {
         "withdrawal": loc_md(doc='How to leave the study and what happens then', when='regime', ex={'fr': "Pour quitter l'étude, il suffit de le dire au médecin de l'étude. …", 'en': 'To leave the study, just tell the study doctor. You do not have to …'}),
         "confidentiality": loc_md(doc='How records are kept confidential', when='regime', ex={'fr': "Votre nom n'apparaît pas dans les dossiers de l'étude : nous …", 'en': 'Your name is not in the study files: we use a code instead. Only …'}),
         "data_protection": record({
-            "controller": loc(True, doc='Who is in charge of the data', ex={'fr': "L'AP-HP (Assistance Publique - Hôpitaux de Paris), promoteur de …", 'en': 'AP-HP (Assistance Publique - Hôpitaux de Paris), the sponsor of …'}),
-            "dpo_contact": text(True, doc='How to reach the data protection officer', ex='dpo-recherche@example.org'),
-            "legal_basis": loc(True, doc='The legal basis of the processing', ex={'fr': "La recherche est une mission d'intérêt public. La loi permet …", 'en': 'The study is a task in the public interest. The law allows your …'}),
-            "recipients": loc(True, doc='Who receives the data', ex={'fr': "L'équipe de l'étude, le service de la recherche de l'AP-HP et les …", 'en': 'The study team, the AP-HP research office and the people who work …'}),
-            "retention": loc(True, doc='How long the data are kept', ex={'fr': "Vos données restent dans la base de l'étude jusqu'à 2 ans après la …", 'en': 'Your data stay in the study database until 2 years after the last …'}),
+            "controller": loc(doc='Who is in charge of the data', ex={'fr': "L'AP-HP (Assistance Publique - Hôpitaux de Paris), promoteur de …", 'en': 'AP-HP (Assistance Publique - Hôpitaux de Paris), the sponsor of …'}),
+            "dpo_contact": text(doc='How to reach the data protection officer', when='gdpr', ex='dpo-recherche@example.org'),
+            "legal_basis": loc(doc='The legal basis of the processing', when='gdpr', ex={'fr': "La recherche est une mission d'intérêt public. La loi permet …", 'en': 'The study is a task in the public interest. The law allows your …'}),
+            "recipients": loc(doc='Who receives the data', ex={'fr': "L'équipe de l'étude, le service de la recherche de l'AP-HP et les …", 'en': 'The study team, the AP-HP research office and the people who work …'}),
+            "retention": loc(doc='How long the data are kept', ex={'fr': "Vos données restent dans la base de l'étude jusqu'à 2 ans après la …", 'en': 'Your data stay in the study database until 2 years after the last …'}),
             "transfers_outside_eu": loc(doc='Transfers outside the European Union, if any', ex={'fr': "Vos données ne sont pas envoyées en dehors de l'Union européenne.", 'en': 'Your data are not sent outside the European Union.'}),
             "reference_methodology": text(doc='French CNIL reference methodology, e.g. `"MR-001"`', ex='MR-001'),
-            "supervisory_authority": text(True, doc='e.g. `"CNIL"`', ex='CNIL'),
-            "on_withdrawal": loc(True, doc='What happens to the data on withdrawal', ex={'fr': "Si vous quittez l'étude, nous ne recueillons plus de nouvelles …", 'en': 'If you leave the study, we stop collecting new data about you. The …'}),
-        }, doc='GDPR information (see below)', when='regime'),
+            "supervisory_authority": text(doc='The data protection authority, e.g. `"CNIL"`', when='gdpr', ex='CNIL'),
+            "on_withdrawal": loc(doc='What happens to the data on withdrawal', ex={'fr': "Si vous quittez l'étude, nous ne recueillons plus de nouvelles …", 'en': 'If you leave the study, we stop collecting new data about you. The …'}),
+        }, doc='How the data are handled; EL-DATA requires controller, recipients, retention and on_withdrawal under ICH, EU CTR, French law and GDPR, and the GDPR fields under GDPR', when='regime'),
+        # HIPAA authorization (45 CFR 164.508(c)); checked only under us_hipaa. The
+        # fixed wording (revocation in writing and its effect, redisclosure, no
+        # conditioning, access suspended while blinded) is the tool's.
+        "hipaa": record({
+            "combined": flag(doc="The authorization is part of the consent form, with its own signature block (otherwise the form says a separate form is signed)", ex=True),
+            "information": loc_md(doc="What health information is used or disclosed", when="us_hipaa", ex={"en": "Your medical records and the results of the study tests."}),
+            "disclosers": loc(doc="Who may disclose it", when="us_hipaa", ex={"en": "The study doctor and the hospital."}),
+            "recipients": loc(doc="Who may receive it", when="us_hipaa", ex={"en": "The sponsor, the IRB and the FDA."}),
+            "purpose": loc(doc="What it is used for", when="us_hipaa", ex={"en": "To run the study and report its results."}),
+            "expiry": loc(doc='When the authorization ends: a date or event, or "none"', when="us_hipaa", ex={"en": "None: this authorization has no end date."}),
+            "revoke_to": loc(doc='Where to send a written revocation; completes "by writing to …"', when="us_hipaa", ex={"en": "the study doctor at the address on this form"}),
+        }, doc="HIPAA authorization to use and disclose health information (45 CFR 164.508)", when="us_hipaa", element="EL-HIPAA"),
+        # Payment for taking part, printed as a table.
+        "payment": record({
+            "currency": text(True, regex=r"^[A-Z]{3}$", doc="ISO 4217 currency code", ex="USD"),
+            "per_visit": items(record({
+                "visit": ident(doc="A schedule.visits id; shown by its lay name", ex="screening"),
+                "amount": number(True, doc="The amount paid for that visit", ex=50),
+            }), True, 1, doc="Amounts per visit"),
+            "total": number(doc="The total; defaults to the sum of per_visit", ex=400),
+            "prorated": loc(doc="What is paid when someone stops early", ex={"en": "If you stop early, you are paid for the visits you came to."}),
+            "when": loc(doc="When and how payment is made", ex={"en": "By check within 4 weeks after each visit."}),
+        }, doc="Payment for taking part, as a table (amounts per visit, total, prorating, when paid); satisfies EL-PAYMENT like compensation", element="EL-PAYMENT"),
+        "genetic_testing": flag(doc="The study does genetic testing: under the Common Rule the form prints the GINA statement", element="EL-GINA", ex=False),
         "costs": loc(doc='Extra costs to the participant', when='regime', ex={'fr': 'Participer ne vous coûte rien. Le promoteur paie le médicament, …', 'en': 'Taking part costs you nothing. The sponsor pays for the study …'}),
         "compensation": loc(doc='Payment or indemnity for taking part', when='regime', ex={'fr': "Vous ne recevez pas d'argent pour votre participation.", 'en': 'You will not be paid for taking part.'}),
         "injury": loc_md(doc='Compensation and treatment for research injury', when='regime', ex={'fr': "L'AP-HP a pris une assurance pour cette étude, comme la loi …", 'en': 'AP-HP has taken out insurance for this study, as French law …'}),
@@ -580,6 +614,9 @@ SCHEMA = {
                              ex={"en": "Clinical research associate (monitor)", "fr": "Attaché de recherche clinique"}),
         }), doc="The abbreviations the manual uses, listed in its 'Abbreviations' section; `check` warns about an abbreviation the manual's texts use and the glossary lacks"),
         "closeout": staff(markdown=True, doc='End of study and archiving', ex={'en': '- The study ends at the last visit of the last participant (end of …', 'fr': "- L'étude se termine à la dernière visite de la dernière …"}),
+        # randomized or masked designs (trialdocs.designs): check requires them then
+        "randomization": staff(markdown=True, doc="How sites randomize a participant (IRT, kit numbers)", when="randomized", ex={"en": "1. Log in to the IRT and enter the participant number …"}),
+        "unblinding": staff(markdown=True, doc="How to unblind one participant in an emergency", when="masked", ex={"en": "1. Unblind only when it changes the emergency care …"}),
     }, doc="The site manual's staff-facing texts, one section each"),
     "schedule": record({
         "reference_point": staff(doc='What day 1 is', ex={'en': 'Day 1 of course 1 (first IL-2 injection), which is cycle day 10, …', 'fr': "Jour 1 de la cure 1 (première injection d'IL-2), soit le 10e jour …"}),

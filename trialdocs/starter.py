@@ -58,7 +58,7 @@ class Today:
 
 REGIME_SETS = {
     "ich": ["ich_e6r3"],
-    "us": ["us_common_rule", "us_fda"],
+    "us": ["us_common_rule", "us_fda", "us_hipaa"],
     "eu": ["ich_e6r3", "eu_ctr", "gdpr"],
     "fr": ["ich_e6r3", "eu_ctr", "fr_csp", "gdpr"],
 }
@@ -128,6 +128,8 @@ DESIGNS = {
             "interventions": ["study-drug"],
             "lay": Say("the study drug group, in plain words",
                        "le groupe qui reçoit le médicament de l'étude, en mots simples"),
+            "allocation_ratio": Invented(1, "this arm's share of the allocation (1 and 1: "
+                                            "1 chance in 2)"),
         }, {
             "id": "placebo",
             "label": Text("name of the placebo arm"),
@@ -136,20 +138,23 @@ DESIGNS = {
             "interventions": ["placebo"],
             "lay": Say("the placebo group, in plain words",
                        "le groupe qui reçoit le placebo, en mots simples"),
+            "allocation_ratio": Invented(1, "this arm's share of the allocation"),
         }],
         "extra_interventions": [PLACEBO_INTERVENTION],
-        "method": Say("how the study works: a computer chooses by chance which group each "
-                      "participant is in (give the chance, e.g. 1 in 2); what a placebo is; "
-                      "that neither the participant nor the study doctor knows the group, and "
-                      "how the group can be found out in an emergency",
-                      "comment se déroule l'étude : un ordinateur choisit au hasard le groupe de "
-                      "chaque participant (donner la chance, par exemple 1 sur 2) ; ce qu'est un "
-                      "placebo ; que ni le participant ni le médecin ne connaissent le groupe, "
-                      "et comment le connaître en cas d'urgence"),
-        "enrolment": Say("how to enrol and randomise a participant (randomisation system, "
-                         "kit numbers) and how to break the blind in an emergency",
-                         "comment inclure et randomiser un participant (système de "
-                         "randomisation, numéros de kit) et comment lever l'aveugle en urgence"),
+        # the form itself adds the chance of each group (from allocation_ratio), what a
+        # placebo is, who is blinded and emergency unblinding (trialdocs.designs)
+        "method": Say("how the study works, in plain words (the form adds the chance of each "
+                      "group, what a placebo is and who does not know the group)",
+                      "comment se déroule l'étude, en mots simples (le document ajoute la chance "
+                      "d'être dans chaque groupe, ce qu'est un placebo et qui ne connaît pas le "
+                      "groupe)"),
+        "enrolment": Say("how to screen and enrol a participant",
+                         "comment sélectionner et inclure un participant"),
+        "randomization": Say("how to randomise a participant (randomisation system, kit numbers)",
+                             "comment randomiser un participant (système de randomisation, "
+                             "numéros de kit)"),
+        "unblinding": Say("how to break the blind for one participant in an emergency",
+                          "comment lever l'aveugle pour un participant en urgence"),
     },
 }
 DEFAULT_DESIGN = "single-arm-open"
@@ -359,9 +364,8 @@ CONSENT = {
 }
 
 # What a declared regime adds, merged into the blocks above (path -> value).
-# Today the consent template reads the data-protection block and the French
-# exclusion fields under every regime (to be fixed with issue 10), so the
-# "any" row gives them to every starter; the regime rows add the rest.
+# Nothing is given to every regime: the consent template reads a regime's
+# fields only when it is declared (trialdocs.regimes).
 DATA_PROTECTION = {
     "controller": Say("who is in charge of the participant's data",
                       "qui est responsable des données du participant"),
@@ -376,22 +380,37 @@ DATA_PROTECTION = {
     "on_withdrawal": Say("what happens to the data if the participant leaves",
                          "ce que deviennent les données si le participant quitte l'étude"),
 }
+HIPAA = {
+    "combined": Invented(True, "whether the authorization is signed on the consent form "
+                               "(its own signature block) rather than on a separate form"),
+    "information": Say("what health information is used or shared",
+                       "quelles informations de santé sont utilisées ou partagées"),
+    "disclosers": Say("who may share it", "qui peut les partager"),
+    "recipients": Say("who may receive it", "qui peut les recevoir"),
+    "purpose": Say("what it is used for", "à quoi elles servent"),
+    "expiry": Say("when the authorization ends, or 'none'",
+                  "quand l'autorisation prend fin, ou « aucune date »"),
+    "revoke_to": Say("to whom the participant writes to take the authorization back",
+                     "à qui écrire pour retirer l'autorisation"),
+}
 REGIME_BLOCKS = {
-    "any": {
+    "any": {},
+    "ich_e6r3": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
+    "eu_ctr": {
+        ("regulatory", "eu_ct_number"): Text("EU CT number"),
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
+    "gdpr": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
+    "fr_csp": {
         ("consent", "data_protection"): DATA_PROTECTION,
         ("consent", "exclusion_period"): Say("whether the participant may take part in other "
                                              "research during or after the study",
                                              "si le participant peut participer à d'autres "
                                              "recherches pendant ou après l'étude"),
-        ("consent", "national_file_registration"): Invented(False, "whether participants are "
-                                                            "entered in a national volunteers file"),
-    },
-    "ich_e6r3": {},
-    "eu_ctr": {
-        ("regulatory", "eu_ct_number"): Text("EU CT number"),
-    },
-    "gdpr": {},
-    "fr_csp": {
         ("regulatory", "riph_category"): Invented(1, "category of research (RIPH 1, 2 or 3)"),
         ("regulatory", "id_rcb"): Text("ID-RCB number"),
         ("regulatory", "approvals"): {
@@ -419,6 +438,11 @@ REGIME_BLOCKS = {
                                            "back to the participant",
                                            "si les résultats utiles pour la santé seront "
                                            "communiqués au participant"),
+        ("consent", "genetic_testing"): Invented(False, "whether the study does genetic testing "
+                                                 "(true adds the GINA statement)"),
+    },
+    "us_hipaa": {
+        ("consent", "hipaa"): HIPAA,
     },
     "us_fda": {
         ("oversight", "is_fda_regulated_drug"): Invented(True, "whether the study drug is regulated by the US FDA"),

@@ -73,11 +73,18 @@ class Layout:
     pdf: tuple = ()
     narrow_css: tuple = ("style/narrow.css",)
     typography: bool = True   # False: text exactly as given (registry forms), see typography.py
+    # (context key, YAML path) pairs: a template reading an absent field of
+    # such a value names that YAML field in its error (trialdocs.render.traced)
+    fields: tuple = ()
 
     def payload(self, lang: str, context: dict) -> dict:
-        return {"template": self.template, "lang": lang, "css": list(self.css),
+        data = {"template": self.template, "lang": lang, "css": list(self.css),
                 "print_css": list(self.print_css), "narrow_css": list(self.narrow_css),
-                "pdf": dict(self.pdf), "context": context, "typography": self.typography}
+                "pdf": dict(self.pdf), "context": context,
+                "typography": self.typography}
+        if self.fields:
+            data["fields"] = dict(self.fields)
+        return data
 
     def files(self, lang: str) -> list[str]:
         """What the key hashes beyond the payload's own names: partials and strings."""

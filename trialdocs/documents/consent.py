@@ -15,10 +15,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import codes, planned
+from .. import codes, designs, locales, planned, regimes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
-from ..model import format_address, language_of, localized, lookup
+from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
 from ..i18n import strings
@@ -26,8 +26,8 @@ from ..rules import is_illustrative
 from ..targets import Layout, Target
 
 ALL = frozenset(codes.REGIMES)
-US_CR, US_FDA, ICH, EU, FR, GDPR = ("us_common_rule", "us_fda", "ich_e6r3", "eu_ctr",
-                                    "fr_csp", "gdpr")
+US_CR, US_FDA, US_HIPAA, ICH, EU, FR, GDPR = (regimes.US_CR, regimes.US_FDA, regimes.US_HIPAA,
+                                              regimes.ICH, regimes.EU, regimes.FR, regimes.GDPR)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ CONDITIONS = {
     "exclusion": lambda d: bool(_get(d, "consent.exclusion_period")
                                 or _get(d, "consent.national_file_registration")),
     "biospecimens": lambda d: bool(_get(d, "consent.biospecimens")),
+    "genetic": lambda d: bool(_get(d, "consent.genetic_testing")),
+    "randomized": lambda d: _get(d, "design.allocation") == "RANDOMIZED",
 }
 
 E = Element
@@ -76,7 +78,7 @@ ELEMENTS = [
     E("EL-RESEARCH", "States it is research; experimental aspects identified", ALL, ("consent.why",)),
     E("EL-PURPOSE", "Purpose / objectives", ALL, ("consent.purpose",)),
     E("EL-METHOD", "Design / methodology", ALL, ("consent.method",)),
-    E("EL-RANDOM", "Treatments and probability of random assignment", frozenset({ICH})),
+    E("EL-RANDOM", "Treatments and probability of random assignment", ALL, when="randomized"),
     E("EL-PROCEDURES", "Procedures, including invasive ones", ALL, ("consent.procedures",)),
     E("EL-DURATION", "Expected duration of participation", ALL, ("consent.duration",)),
     E("EL-OBLIGATIONS", "Participant obligations / constraints", ALL, ("consent.obligations",)),
@@ -92,7 +94,17 @@ ELEMENTS = [
     E("EL-ACCESS", "Direct access to source records by monitors, auditors, committees, regulators",
       frozenset({ICH, EU, FR})),
     E("EL-DATA", "Data handling, including after withdrawal; GDPR items",
-      frozenset({ICH, EU, FR, GDPR}), ("consent.data_protection",)),
+      frozenset({ICH, EU, FR, GDPR}),
+      ("consent.data_protection.controller", "consent.data_protection.recipients",
+       "consent.data_protection.retention", "consent.data_protection.on_withdrawal"),
+      extra={GDPR: ("consent.data_protection.dpo_contact", "consent.data_protection.legal_basis",
+                    "consent.data_protection.supervisory_authority")}),
+    E("EL-HIPAA", "HIPAA authorization: information, who discloses and receives, purpose, "
+      "expiry, revocation", frozenset({US_HIPAA}),
+      ("consent.hipaa.information", "consent.hipaa.disclosers", "consent.hipaa.recipients",
+       "consent.hipaa.purpose", "consent.hipaa.expiry", "consent.hipaa.revoke_to")),
+    E("EL-GINA", "Genetic Information Nondiscrimination Act statement", frozenset({US_CR}),
+      when="genetic"),
     E("EL-INJURY", "Compensation / treatment for research injury", ALL, ("consent.injury",),
       extra={FR: ("regulatory.insurance",)}),
     E("EL-CONTACTS", "Contacts: questions, rights, injury; 24/7"),  # checked per site
@@ -102,7 +114,7 @@ ELEMENTS = [
       ("consent.termination",)),
     E("EL-COSTS", "Extra costs to the participant", ALL, ("consent.costs",)),
     E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, FR}),
-      ("consent.compensation",)),
+      ("consent.compensation|consent.payment",)),
     E("EL-NEWINFO", "New findings will be shared"),
     E("EL-NUMBER", "Approximate number of participants", ALL, ("design.enrollment.count",)),
     E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, EU, FR}),
@@ -139,7 +151,7 @@ FIXED_TEXT = {
     "EL-FDA-INSPECT": "fda_inspect", "EL-CTGOV": "ctgov_sentence", "SIG-PARTICIPANT": "participant",
     "SIG-OBTAINER": "person_obtaining", "SIG-WITNESS": "witness", "SIG-LAR": "representative",
     "SIG-OPTIONAL": "optional_choice", "STR-SEPARATE": "consent_form_title",
-    "EL-RESEARCH": "research_statement", "SIG-COPY": "copies",
+    "EL-RESEARCH": "research_statement", "SIG-COPY": "copies", "EL-GINA": "gina",
 }
 
 # Sections scored for readability: YAML fields holding patient prose, in order.
@@ -148,6 +160,11 @@ PROSE_SECTIONS = ["key_information", "why", "purpose", "method", "procedures",
                   "pregnancy_risks", "alternatives", "after_trial", "termination", "costs",
                   "compensation", "injury", "confidentiality", "withdrawal", "results"]
 DEFAULT_TARGETS = {"en": {"fkgl_max": 8.0, "fre_min": 60.0}, "fr": {"km_min": 60.0}}
+
+
+def regime_elements(regime: str) -> list:
+    """The consent elements one regime requires (the ELEMENTS table's column)."""
+    return [e for e in ELEMENTS if regime in e.regimes]
 
 
 def declared_regimes(data) -> set:
@@ -173,19 +190,23 @@ def check(checked) -> None:
     source, data = checked.source, checked.source.data
     declared = declared_regimes(data)
     for element in required_elements(data):
-        regimes = ", ".join(codes.REGIMES[r] for r in sorted(element.regimes & declared))
+        names = ", ".join(codes.REGIMES[r] for r in sorted(element.regimes & declared))
         needed = list(element.fields)
         for regime, more in element.extra.items():
             if regime in declared:
                 needed += list(more)
         for path in needed:
-            if not _present(_get(data, path)):
-                parent = tuple(path.split(".")[:-1])
-                where = source.where_key(parent) if parent else source.where(())
-                checked.diagnostics.append(Diagnostic(
-                    *where, ERROR, path,
-                    f"consent element {element.id} ({element.name}) is missing",
-                    f"required by {regimes}; add {path}", code="consent"))
+            # "a|b": either field satisfies the element
+            alternatives = path.split("|")
+            if any(_present(_get(data, p)) for p in alternatives):
+                continue
+            first, shown = alternatives[0], " or ".join(alternatives)
+            parent = tuple(first.split(".")[:-1])
+            where = source.where_key(parent) if parent else source.where(())
+            checked.diagnostics.append(Diagnostic(
+                *where, ERROR, first,
+                f"consent element {element.id} ({element.name}) is missing",
+                f"required by {names}; add {shown}", code="consent"))
     if FR in declared and not _get(data, "consent.initials_every_page"):
         checked.diagnostics.append(Diagnostic(
             *source.where(("consent", "initials_every_page")), WARNING,
@@ -203,6 +224,14 @@ def check(checked) -> None:
                 f"consent element EL-CONTACTS (Contacts: questions, rights, injury; 24/7) is "
                 f"missing for site '{site.get('id')}'",
                 "the site's consent forms need " + ", ".join(lacking), code="consent"))
+    if _get(data, "design.allocation") == "RANDOMIZED":
+        for index, arm in enumerate(data.get("arms") or []):
+            if isinstance(arm, dict) and not arm.get("lay"):
+                checked.diagnostics.append(Diagnostic(
+                    *source.where(("arms", index)), ERROR, f"arms[{index}].lay",
+                    f"arm '{arm.get('id')}' has no description for participants",
+                    "a randomized trial's consent form lists its groups in the participants' "
+                    "words; add arms[].lay", code="consent"))
     _check_exculpatory(checked)
     _check_readability(checked)
 
@@ -287,17 +316,16 @@ def _check_readability(checked):
                     "phrases plus courtes, mots courants", code="readability"))
         figures = (f"Flesch reading ease {total.flesch:.1f}, Flesch-Kincaid grade {total.fk_grade:.1f}"
                    if lang == "en" else f"Kandel-Moles {total.kandel_moles:.1f}")
-        for site in sites:
-            checked.notes.append(f"readability {checked.slug} consent/{site}.{lang}: {figures} "
-                                 f"({total.words} words, {total.sentences} sentences)")
+        # The prose is the same for every site: one line per language, not per form.
+        forms = f"{len(sites)} site(s)" if len(sites) != 1 else f"site {sites[0]}"
+        checked.notes.append(f"readability {checked.slug} consent, {lang} ({forms}): {figures} "
+                             f"({total.words} words, {total.sentences} sentences)")
 
 
 # -- targets ----------------------------------------------------------------------
 
-def _format_date(iso: str, lang: str) -> str:
-    s = strings(lang)
-    year, month, day = (int(x) for x in iso.split("-"))
-    return s["date_format"].format(d=day, month=s["months"][month - 1], y=year)
+def _format_date(iso: str, lang: str, country: str | None = None) -> str:
+    return locales.format_date(iso, lang, country)
 
 
 def _localize_all(value, lang):
@@ -313,8 +341,10 @@ def _localize_all(value, lang):
 
 def context(model: dict, site: dict, lang: str) -> dict:
     """Exactly what one form reads: this site, this language, the shared study facts."""
+    from ..schema import SCHEMA
+
     protocol = model["protocol"]
-    consent = model.get("consent") or {}
+    consent = complete(model.get("consent") or {}, SCHEMA["consent"])
     regulatory = model.get("regulatory") or {}
     declared = set(regulatory.get("regimes") or [])
     ident = model.get("identification") or {}
@@ -329,10 +359,19 @@ def context(model: dict, site: dict, lang: str) -> dict:
         names = [localized(p.get("lay_name") or p.get("name"), lang)
                  for p in schedule.get("procedures") or [] if visit["id"] in (p.get("visits") or [])]
         visits.append({"name": localized(visit.get("lay_name") or visit.get("name"), lang),
-                       "procedures": names})
+                       "procedures": list(dict.fromkeys(names))})  # one "Blood test", not two
     illustrative = protocol.get("illustrative") or []
     own_title = localized(consent.get("title"), lang)
     title = own_title or ident.get("brief_title") or protocol["title"]
+    country = ((site.get("address") or {}).get("country") or site.get("country") or "")
+    s = strings(lang)
+    order = [r for r in regimes.REGIMES if r in declared]
+    approval, approval_statement = regimes.approval_vocabulary(order)
+
+    def date(iso):
+        return _format_date(iso, lang, country)
+
+    coordinator_person = (coordinator or {}).get("person_data")
     return {
         "doc": {
             "title": f"{title} ({localized(site.get('name'), lang) or site.get('facility')})",
@@ -345,14 +384,15 @@ def context(model: dict, site: dict, lang: str) -> dict:
             if illustrative else "",
         },
         "version": consent.get("version", protocol["version"]),
-        "version_date": _format_date(consent.get("version_date") or protocol["version_date"], lang),
+        "version_date": date(consent.get("version_date") or protocol["version_date"]),
         "initials_every_page": bool(consent.get("initials_every_page")),
         "study": {
             "title": title,
             "title_lang": lang if own_title else language_of(title, lang),
             "sponsor": model["sponsors"]["lead"]["name"],
             "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
-            "coordinator": coordinator["name"] if coordinator else "",
+            "coordinator": locales.person_name(coordinator_person, lang) if coordinator_person
+            else (coordinator or {}).get("name", ""),
             "org_study_id": ident.get("org_study_id"),
             "nct_id": ident.get("nct_id"),
             "eu_ct_number": regulatory.get("eu_ct_number"),
@@ -362,11 +402,8 @@ def context(model: dict, site: dict, lang: str) -> dict:
             if planned.enrollment(model) is not None
             else ((model.get("design") or {}).get("enrollment") or {}).get("count"),
             "n_sites": len(model.get("sites") or []),
-            "randomized": (model.get("design") or {}).get("allocation") == "RANDOMIZED",
-            "arms": [{"text": localized(a.get("lay"), lang) or a["label"],
-                      "lang": lang if localized(a.get("lay"), lang) else language_of(a["label"], lang)}
-                     for a in model.get("arms") or []],
         },
+        "design": designs.consent_context(model, lang, s),
         "site": {
             "id": site["id"],
             "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
@@ -375,18 +412,24 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "phone": site.get("phone") or investigator.get("phone"),
             "email": site.get("email") or investigator.get("email"),
             "emergency_phone": site.get("emergency_phone") or consent.get("emergency_phone"),
-            "investigator": investigator.get("full_name", ""),
+            "investigator": locales.person_name(investigator, lang),
         },
         "c": _localize_all({k: v for k, v in consent.items() if k != "readability"}, lang),
-        "regimes": {"us_fda": US_FDA in declared, "fr_csp": FR in declared,
+        # what the declared regimes print (trialdocs.regimes): i18n keys by section
+        "regime_text": {section: regimes.consent_strings(order, section)
+                        for section in ("confidentiality", "rights")},
+        "regimes": {"gdpr": GDPR in declared, "hipaa": US_HIPAA in declared,
+                    "common_rule": US_CR in declared,
                     "act": bool(regulatory.get("us_fda_applicable_clinical_trial"))},
+        "approval_keys": {"sentence": approval, "statement": approval_statement},
         "approvals": {
-            "ethics": {**approvals["ethics"], "date": _format_date(approvals["ethics"]["date"], lang)}
+            "ethics": {**approvals["ethics"], "date": date(approvals["ethics"]["date"])}
             if approvals.get("ethics") else None,
             "authority": {**approvals["competent_authority"],
-                          "date": _format_date(approvals["competent_authority"]["date"], lang)}
+                          "date": date(approvals["competent_authority"]["date"])}
             if approvals.get("competent_authority") else None,
         } if approvals else None,
+        "payment": _payment(consent.get("payment"), schedule, lang, country),
         "insurance": {"insurer": insurance["insurer"], "policy_number": insurance["policy_number"],
                       "address": format_address(insurance.get("address"))} if insurance else None,
         "rights_office": _localize_all(consent.get("rights_office"), lang),
@@ -395,6 +438,8 @@ def context(model: dict, site: dict, lang: str) -> dict:
                                             ("commercial_use", "commercial"),
                                             ("results_return", "results_return"), ("wgs", "wgs"))
                         if consent.get(k) and US_CR in declared],
+        "gina": bool(consent.get("genetic_testing")) and US_CR in declared,
+        "masked": "masked" in [f.id for f in designs.active(model)],
         "illustrative_content": is_illustrative(illustrative, ("consent",)),
         # fields the catalogue declares shown in the consent (show=), and their headings
         "fields": _catalogue().document_fields(model, "consent", lang),
@@ -402,8 +447,27 @@ def context(model: dict, site: dict, lang: str) -> dict:
     }
 
 
+def _payment(payment, schedule, lang, country):
+    """The payment table: one row per paid visit (its patient name), the total, the terms."""
+    if not payment:
+        return None
+    visits = {v["id"]: localized(v.get("lay_name") or v.get("name"), lang)
+              for v in schedule.get("visits") or []}
+    currency = payment["currency"]
+    rows = [{"visit": visits.get(row["visit"], row["visit"]),
+             "amount": locales.format_amount(row["amount"], currency, lang, country)}
+            for row in payment.get("per_visit") or []]
+    total = payment.get("total")
+    if total is None:
+        total = sum(row["amount"] for row in payment.get("per_visit") or [])
+    return {"rows": rows, "total": locales.format_amount(total, currency, lang, country),
+            "prorated": localized(payment.get("prorated"), lang),
+            "when": localized(payment.get("when"), lang)}
+
+
 LAYOUT = Layout("consent/consent.html", css=("style/document.css", "style/consent.css"),
-                print_css=("style/print.css", "style/consent-print.css"))
+                print_css=("style/print.css", "style/consent-print.css"),
+                fields=(("c", "consent"), ("rights_office", "consent.rights_office")))
 
 
 def targets(model: dict) -> list[Target]:
@@ -434,7 +498,9 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
         found = []
         if element.id in FIXED_TEXT:
             found.append(s[FIXED_TEXT[element.id]])
-        for path in element.fields:
+        for alternatives in element.fields:
+            path = next((p for p in alternatives.split("|")
+                         if _present(_get({**model, "consent": c}, p))), alternatives)
             value = _get({**model, "consent": c}, path)
             if isinstance(value, list) and value:
                 value = value[0].get("text") if isinstance(value[0], dict) else value[0]
@@ -461,9 +527,12 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
             found.append(s["consent_statements"]["read"].format(version=ctx["version"],
                                                                 date=ctx["version_date"]))
         if element.id == "EL-RANDOM":
-            found.append(s["randomized_statement" if ctx["study"]["randomized"] else "same_treatment"])
+            found.append(s["randomized_statement"])
+            found += [a["chance"] for a in ctx["design"]["allocation"]]
         if element.id == "EL-DATA":
             found.append(c["data_protection"]["controller"])
+        if element.id == "EL-HIPAA":
+            found += [s["hipaa"]["title"], c["hipaa"]["recipients"]]
         if element.id == "EL-EXCLUSION":
             found.append(c.get("exclusion_period") or s["national_file"])
         evidence[element.id] = [f for f in found if f]

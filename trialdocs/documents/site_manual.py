@@ -22,9 +22,10 @@ import re
 
 from .. import codes, planned
 from ..errors import ERROR, WARNING, Diagnostic
+from .. import designs, locales, regimes
 from ..flowchart import flow_svg
 from ..load import dotted
-from ..model import format_address, language_of, localized
+from ..model import format_address, language_of, localized, lookup
 from ..i18n import strings
 from ..targets import Layout, Target
 from ..translations import language, leaks, variant
@@ -35,19 +36,18 @@ HANDLING = ["product", "preparation", "dose", "route", "course", "storage", "acc
 MAX_COLUMNS = 11       # visits per schedule table on a landscape page; more are split
 MINUS = "\u2212"
 
-# Regulatory clocks shown for each declared regime (site-manual.md §5): the
-# i18n key under manual.clocks ([who and what, deadline, source]) and the regime.
-CLOCKS = [
-    ("ich_sae", "ich_e6r3"),
-    ("eu_sae", "eu_ctr"),
-    ("eu_susar_fatal", "eu_ctr"),
-    ("eu_susar_other", "eu_ctr"),
-    ("eu_annual", "eu_ctr"),
-    ("fda_sae", "us_fda"),
-    ("fda_fatal", "us_fda"),
-    ("fda_other", "us_fda"),
-    ("cr_problem", "us_common_rule"),
-]
+# Blank log columns (keys under manual): one log per investigational product in
+# an open trial; one blinded log by kit number when the trial is masked (the
+# product names would unblind). "Course" only when the schedule has cycles.
+LOG_COLUMNS = ["date", "log_participant", "log_course", "log_batch", "log_expiry",
+               "log_dispensed", "log_returned_used", "log_returned_unused", "log_balance",
+               "log_by", "log_comments"]
+DESIGN_SECTION_HINTS = {
+    "site_manual.randomization": "how sites randomize a participant (IRT, kit numbers)",
+    "site_manual.unblinding": "how to unblind one participant in an emergency",
+}
+BLINDED_LOG_COLUMNS = ["date", "log_participant", "log_kit", "log_visit", "log_dispensed",
+                       "log_returned_used", "log_returned_unused", "log_by", "log_comments"]
 
 
 def languages(data: dict) -> list[str]:
@@ -77,6 +77,11 @@ def check(checked) -> None:
         where = source.where_key(path) if key else source.where(path)
         out.append(Diagnostic(*where, severity, dotted(path), message, hint, code=CODE))
 
+    for design, path in designs.required_fields(data, ["site_manual"]):
+        if not lookup(data, *path.split(".")):
+            problem(tuple(path.split(".")[:-1]), f"a {design} trial's site manual needs {path}",
+                    f"add {path}: {DESIGN_SECTION_HINTS.get(path, 'what sites must do')}",
+                    key=True)
     schedule = data.get("schedule") or {}
     epochs = [e.get("id") for e in schedule.get("epochs") or []]
     visits = schedule.get("visits") or []
@@ -351,14 +356,22 @@ def _num(n: int) -> str:
     return f"{MINUS}{-n}" if n < 0 else str(n)
 
 
-def format_date(iso: str | None, lang: str) -> str:
+def document_country(model: dict) -> str:
+    """The country a study-wide document's dates follow: the sponsor's, else the first site's."""
+    address = (model.get("sponsors") or {}).get("address") or {}
+    sites = model.get("sites") or [{}]
+    return (address.get("country") or (sites[0].get("address") or {}).get("country")
+            or sites[0].get("country") or "")
+
+
+def format_date(iso: str | None, lang: str, country: str | None = None) -> str:
     if not iso:
         return ""
     s = strings(lang)
     parts = [int(x) for x in iso.split("-")]
     if len(parts) == 2:
         return f"{s['months'][parts[1] - 1]} {parts[0]}"
-    return s["date_format"].format(d=parts[2], month=s["months"][parts[1] - 1], y=parts[0])
+    return locales.format_date(iso, lang, country)
 
 
 def day_label(visit: dict, m: dict) -> str:
@@ -391,7 +404,8 @@ def _age(text: str | None, m: dict) -> str:
 
 def _person(person: dict | None, lang: str) -> dict:
     person = person or {}
-    return {"name": person.get("full_name", ""), "title": localized(person.get("title"), lang),
+    return {"name": locales.person_name(person, lang) if person else "",
+            "title": localized(person.get("title"), lang),
             "affiliation": person.get("affiliation") or "", "phone": person.get("phone") or "",
             "email": person.get("email") or ""}
 
@@ -407,6 +421,9 @@ def _contact(contact: dict | None, lang: str) -> dict | None:
 ROLE_KEYS = {"PRINCIPAL_INVESTIGATOR": "coordinating_investigator",
              "STUDY_DIRECTOR": "study_director", "STUDY_CHAIR": "study_chair",
              "SUB_INVESTIGATOR": "sub_investigator", "CONTACT": "contact"}
+# At a site, the principal investigator is that site's investigator, not the
+# study's coordinating investigator.
+SITE_ROLE_KEYS = {**ROLE_KEYS, "PRINCIPAL_INVESTIGATOR": "site_investigator"}
 
 
 # -- the context --------------------------------------------------------------------------
@@ -484,10 +501,11 @@ def context(model: dict, lang: str) -> dict:
     design = model.get("design") or {}
     eligibility = model.get("eligibility") or {}
     safety = model.get("safety") or {}
+    country = document_country(model)
     sponsors = model.get("sponsors") or {}
     text = {k: localized(manual.get(k), lang) for k in
             ("purpose", "consent_procedure", "enrolment", "concomitant", "discontinuation",
-             "data_management", "monitoring", "closeout")}
+             "data_management", "monitoring", "closeout", "randomization", "unblinding")}
 
     officials = []
     for official in model.get("officials") or []:
@@ -512,7 +530,7 @@ def context(model: dict, lang: str) -> dict:
             "phone": site.get("phone") or "", "email": site.get("email") or "",
             "emergency_phone": site.get("emergency_phone") or "",
             "contacts": [{**_person(c.get("person_data"), lang),
-                          "role": m[ROLE_KEYS.get(c.get("role"), "contact")]}
+                          "role": m[SITE_ROLE_KEYS.get(c.get("role"), "contact")]}
                          for c in site.get("contacts") or []],
             "pharmacy": _contact(site.get("pharmacy"), lang),
         })
@@ -555,7 +573,8 @@ def context(model: dict, lang: str) -> dict:
         (m["enrollment"], m["enrollment_value"].format(n=enrollment, type=m["date_types"]["ESTIMATED"])
          if enrollment is not None else ""),
         (m["study_period"], m["period_value"].format(
-            start=format_date(start, lang), end=format_date(end, lang)) if start and end else ""),
+            start=format_date(start, lang, country), end=format_date(end, lang, country))
+         if start and end else ""),
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
@@ -583,7 +602,22 @@ def context(model: dict, lang: str) -> dict:
 
     declared = set(regulatory.get("regimes") or [])
     clocks = [dict(zip(("who", "deadline", "source"), m["clocks"][key]))
-              for key, regime in CLOCKS if regime in declared]
+              for key in regimes.clocks(declared)]
+    design_sections = designs.manual_sections(model)
+    masked = "unblinding" in design_sections
+    cycles = any(v.get("repeat") for v in (model.get("schedule") or {}).get("visits") or [])
+    logs = []
+    if masked and any(i.get("investigational") for i in model.get("interventions") or []):
+        logs.append({"id": "blinded", "title": t["log_blinded"], "product": m["log_blinded_product"],
+                     "product_lang": lang,
+                     "columns": [m[k] if k != "date" else m["date"] for k in BLINDED_LOG_COLUMNS]})
+    else:
+        for product in products:
+            if product["log"]:
+                logs.append({"id": product["id"], "title": product["name"], "product": product["name"],
+                             "product_lang": product["name_lang"],
+                             "columns": [m[k] for k in LOG_COLUMNS
+                                         if k != "log_course" or cycles]})
     reporting = [{"event": localized(r.get("event"), lang), "to": localized(r.get("to"), lang),
                   "deadline": localized(r.get("deadline"), lang),
                   "form": localized(r.get("form"), lang)} for r in safety.get("reporting") or []]
@@ -620,6 +654,12 @@ def context(model: dict, lang: str) -> dict:
     if text["enrolment"]:
         o.sub("enrolment", t["enrolment"])
     o.sub("checklist", t["checklist"])
+    # design sections (trialdocs.designs): randomization (IRT) and emergency unblinding
+    if design_sections:
+        o.section("allocation", t["allocation"])
+        for key in design_sections:
+            if text[key]:
+                o.sub(key, t[key])
     if schedule["visits"]:
         o.section("schedule", t["schedule"])
         o.sub("grid", t["grid"])
@@ -642,8 +682,10 @@ def context(model: dict, lang: str) -> dict:
                         o.sub(f"{key}-{product['id']}", t[key])
             else:
                 o.sub(f"product-{product['id']}", product["name"])
-            if product["log"]:
+            if product["log"] and not masked:
                 o.sub(f"log-{product['id']}", t["log"] if one else f"{t['log']}: {product['name']}")
+        if masked and logs:
+            o.sub("log-blinded", t["log_blinded"])
     if text["concomitant"]:
         o.section("concomitant", t["concomitant"])
     if safety:
@@ -683,7 +725,7 @@ def context(model: dict, lang: str) -> dict:
         "outline": o.entries,
         "sec": o.by_id(),
         "manual": {
-            "version": version, "version_date": format_date(version_date, lang),
+            "version": version, "version_date": format_date(version_date, lang, country),
             "running": f"{m['running']}, {s['version'].lower()} {version}",
         },
         "study": {
@@ -694,14 +736,14 @@ def context(model: dict, lang: str) -> dict:
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
             "id_rcb": regulatory.get("id_rcb") or "",
             "protocol_version": protocol["version"],
-            "protocol_date": format_date(protocol["version_date"], lang),
+            "protocol_date": format_date(protocol["version_date"], lang, country),
             "sponsor": sponsors["lead"]["name"],
             "coordinator": coordinator["name"] if coordinator else "",
         },
         # fields the catalogue declares shown in the manual (show=), and their headings
         "fields": _catalogue().document_fields(model, "site_manual", lang),
         "labels": _catalogue().document_labels("site_manual", lang),
-        "amendments": [{"version": a["version"], "date": format_date(a["date"], lang),
+        "amendments": [{"version": a["version"], "date": format_date(a["date"], lang, country),
                         "summary": localized(a.get("summary"), lang)}
                        for a in protocol.get("amendments") or []],
         "text": text,
@@ -739,6 +781,7 @@ def context(model: dict, lang: str) -> dict:
                           "form": localized(pregnancy.get("form"), lang)} if pregnancy else None,
         } if safety else None,
         "clocks": clocks,
+        "logs": logs,
     }
 
 

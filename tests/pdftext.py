@@ -10,7 +10,11 @@ from pypdf import PdfReader
 
 
 def normalize(text: str) -> str:
-    """Collapse whitespace (PDF text breaks lines where the layout does)."""
+    """Collapse whitespace (PDF text breaks lines where the layout does) and fold the
+    typography pass (trialdocs/typography.py) back to what an author types: curly
+    apostrophes and quotes, « » with their spaces, no-break spaces."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"«\s*|\s*»", '"', text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -293,7 +293,31 @@ def _loose(name: str) -> str:
 
 
 def test_english_registry_text_in_the_french_manual_is_tagged_english(built):
-    html = (built / "nct03970954" / "site-manual.fr.html").read_text(encoding="utf-8")
+    """The worked example gives French variants (local.fr) of its registry texts, so its
+    French manual shows none in English; without them, each English text carries lang=en."""
+    import copy
+
+    from conftest import EXAMPLE
+    from trialdocs.check import check_protocol
+    from trialdocs.documents import site_manual
+    from trialdocs.model import build_model
+
+    translated = (built / "nct03970954" / "site-manual.fr.html").read_text(encoding="utf-8")
+    assert not re.search(r'<td lang="en">[^<]*</td><td class="tick">', translated)
+    data = copy.deepcopy(check_protocol(EXAMPLE).source.data)
+
+    def untranslated(value):
+        if isinstance(value, dict):
+            value.pop("local", None)
+            for item in value.values():
+                untranslated(item)
+        elif isinstance(value, list):
+            for item in value:
+                untranslated(item)
+    untranslated(data)
+    target = next(t for t in site_manual.targets(build_model(data, "nct03970954"))
+                  if t.path == "site-manual.fr.html")
+    html = target.render().decode("utf-8")
     marked = re.findall(r'<(\w+)[^>]* lang="en"', html)
     assert len(marked) >= 10, "English title, objectives, criteria ... carry lang=en in the HTML"
     assert re.search(r'<h1 class="running-title" lang="en">', html)
@@ -301,8 +325,13 @@ def test_english_registry_text_in_the_french_manual_is_tagged_english(built):
     english = (built / "nct03970954" / "site-manual.en.html").read_text(encoding="utf-8")
     assert ' lang="en"' not in english.split("<body", 1)[1], "no lang mark where text is in the document's language"
 
-    langs = [str(el["/Lang"]) for el, _ in struct_elements(built / "nct03970954" / "site-manual.fr.pdf")
-             if "/Lang" in el]
+    pdf = next(t for t in site_manual.targets(build_model(data, "nct03970954"))
+               if t.path == "site-manual.fr.pdf")
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "untranslated.fr.pdf"   # not among the built outputs
+    path.write_bytes(pdf.render())
+    langs = [str(el["/Lang"]) for el, _ in struct_elements(path) if "/Lang" in el]
     assert langs and set(langs) == {"en"}, langs
     assert len(langs) >= len(marked), (len(langs), len(marked))
     assert not [el for el, _ in struct_elements(built / "nct03970954" / "site-manual.en.pdf")

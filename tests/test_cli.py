@@ -70,3 +70,15 @@ def test_output_cut_short_by_a_pipe_is_no_internal_error():
     process.wait(timeout=60)
     assert "internal error" not in stderr and "Traceback" not in stderr
     assert "Exception ignored" not in stderr
+
+
+def test_only_a_document_the_protocol_does_not_declare_is_a_usage_error(tmp_path):
+    """`build --only consent` on a registry-only protocol would build nothing and say
+    nothing: it is refused, naming the protocol and what it declares, and writes nothing."""
+    from conftest import ROOT
+
+    result = run_cli("build", ROOT / "tests" / "fixtures" / "valid-minimal", "--only", "consent",
+                     "--output", tmp_path / "out")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--only consent: valid-minimal does not declare this document" in result.stderr
+    assert not (tmp_path / "out" / "valid-minimal").exists()

@@ -49,10 +49,13 @@ def test_pdf_names_site_investigator_version_and_numbers_pages(built, model, sit
     investigator = ctx["site"]["investigator"]
     assert investigator and investigator in text(path)
     version_line = f"{s['version']} {ctx['version']} {s['dated']} {ctx['version_date']}"
-    total = len(texts)
+    form = [i for i, t in enumerate(texts) if f"{s['consent_form_title']} · " in t]
+    note_total, form_total = len(texts) - len(form), len(form)
     for number, page in enumerate(texts, start=1):
         assert version_line in page, f"page {number} lacks the version line"
-        assert f"{s['page']} {number} {s['of']} {total}" in page, f"page {number} numbering"
+        expected = (f"{s['page']} {number} {s['of']} {note_total}" if number <= note_total else
+                    f"{s['page'].lower()} {number - note_total} {s['of']} {form_total}")
+        assert expected in page, f"page {number} numbering"   # each part numbered on its own
         assert s["initials"] in page, f"page {number} has no initials box"
     # the signature page: the consent form with every signature block
     last = " ".join(texts[-2:])
@@ -211,3 +214,22 @@ def test_check_prints_readability_once_per_language():
 def test_html_matches_golden_file(built, golden):
     """The whole English form for one site, as committed; a diff shows any change."""
     golden("consent/tenon.en.html", (built / "consent" / "tenon.en.html").read_text())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_consent_form_is_numbered_on_its_own_with_signatures_by_the_statements(built, lang):
+    """The information note is 'Page i of N' (N its own pages); the consent form restarts at
+    'Consent form · page 1 of M'; the participant's signature is on the statements' page."""
+    s = strings(lang)
+    texts = pages(built / "consent" / f"tenon.{lang}.pdf")
+    note = [t for t in texts if s["consent_form_title"] + " · " not in t]
+    form = [t for t in texts if s["consent_form_title"] + " · " in t]
+    assert note and form and len(note) + len(form) == len(texts)
+    assert texts[:len(note)] == note                       # the note first, then the form
+    for i, t in enumerate(note, 1):
+        assert f"{s['page']} {i} {s['of']} {len(note)}" in t, i
+    for i, t in enumerate(form, 1):
+        assert f"{s['consent_form_title']} · {s['page'].lower()} {i} {s['of']} {len(form)}" in t, i
+    first = form[0]
+    assert s["consent_statements"]["questions"][:30] in first and s["participant"] in first
+    assert s["signature"] in first

@@ -288,3 +288,46 @@ def test_completed_with_estimated_date_is_said_once(tmp_path):
     about = [(d.severity, d.message) for d in checked.diagnostics
              if d.path.startswith("status.completion_date")]
     assert about == [("error", "must be ACTUAL when the status is COMPLETED")]
+
+
+def test_known_gaps_are_remembered_by_value_not_by_path(tmp_path):
+    """The record's own site without a ZIP stays a warning; a new US site without a ZIP,
+    the same kind of mistake at the same generic path, is an error."""
+    from trialdocs.registry.importer import find_known_gaps
+
+    def us_site(d):
+        d["sites"][0].update(country="United States", state="Ohio")
+
+    data = copy.deepcopy(BASE)
+    us_site(data)
+    gaps = find_known_gaps(data, "small")
+    assert gaps and all("@" in g for g in gaps), gaps
+    assert any(g.startswith("sites.*.zip@") for g in gaps)
+
+    def change(d):
+        us_site(d)
+        d["protocol"]["imported"] = {"source": "ClinicalTrials.gov API v2", "record": "NCT01234567",
+                                     "known_gaps": gaps}
+        d["sites"].append({"id": "s2", "facility": "Other Hospital", "city": "Dayton",
+                           "state": "Ohio", "country": "United States"})
+    checked = _check(tmp_path, change)
+    assert [p for p, m in _messages(checked, "error")] == ["sites[1].zip"]
+    assert any(p == "sites[0].zip" and "NCT01234567" in m for p, m in _messages(checked, "warning"))
+
+
+def test_data_entry_slips_are_warned(tmp_path):
+    def change(d):
+        d["sites"][0].update(facility="Lee", state="Hopital Tenon")
+        d["description"]["brief_summary"] = "Pathologists¡¦ review of slides &Amp; images"
+        d["conditions"]["conditions"] = ["Caf\u00c3\u00a9 fatigue"]
+    checked = _check(tmp_path, change)
+    warnings = dict(_messages(checked, "warning"))
+    assert "surname of the person 'ann'" in warnings["sites[0].facility"]
+    assert "looks like the name of a hospital" in warnings["sites[0].state"]
+    assert "'¡¦' looks like text garbled" in warnings["description.brief_summary"]
+    assert "mojibake" in warnings["conditions.conditions[0]"]
+    assert _messages(checked, "error") == []
+    checked = _check(tmp_path / "entity", lambda d: d["description"].update(
+        brief_summary="Slides &Amp; images"))
+    assert "'&Amp;' looks like an HTML entity" in dict(_messages(checked, "warning"))[
+        "description.brief_summary"]

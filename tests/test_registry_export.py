@@ -161,15 +161,37 @@ def test_officials_and_three_locations(example, record):
     assert [{k: o[k] for k in ("name", "role", "affiliation")} for o in contacts["overallOfficials"]] == shown
     lines = [line for line in record.block("Locations") if line != "Site Status"]
     shown = [(lines[i], lines[i + 1]) for i in range(0, len(lines), 2)]
-    assert [(loc["facility"], f"{loc['city']}, {loc['state']}, {loc['country']}")
-            for loc in contacts["locations"]] == shown
+    # The record names each site by its investigator's surname and puts the hospital in
+    # State/Province; the example corrects both (check warns about such values).
+    assert [(loc["city"], loc["country"]) for loc in contacts["locations"]] == \
+        [(place.split(", ")[0], place.split(", ")[-1]) for _, place in shown]
+    assert [facility for facility, _ in shown] == ["Mekinian", "Bornes", "Kayem"]
+    assert [loc["facility"] for loc in contacts["locations"]] == \
+        ["Hôpital Saint-Antoine", "Hôpital Tenon", "Hôpital Armand-Trousseau"]
     assert sorted({loc["country"] for loc in contacts["locations"]}) == record.block("Countries")
 
 
 def test_ctgov_json_leaves_out_what_clinicaltrials_gov_computes(example):
     text = example["targets"]["registry/ctgov.json"].render().decode()
-    for derived in ('"class"', "geoPoint", "stdAges", "organization", "studyFirstSubmitDate"):
+    for derived in ('"class"', "geoPoint", "stdAges", "studyFirstSubmitDate", "studyFirstPostDateStruct",
+                    "hasResults"):
         assert derived not in text
+
+
+def test_ctgov_json_names_the_organisation_and_every_secondary_id(example):
+    """The identifiers the consent and the manual print (EU number, ID-RCB) are in the
+    registry files too; the organisation has its place in the API."""
+    ident = example["study"]["protocolSection"]["identificationModule"]
+    regulatory = example["data"]["regulatory"]
+    assert ident["organization"] == {"fullName": example["data"]["identification"]["org_name"]}
+    ids = {i["id"]: i for i in ident["secondaryIdInfos"]}
+    assert ids[regulatory["eu_ct_number"]]["type"] in ("EUDRACT_NUMBER", "CTIS")
+    assert ids[regulatory["id_rcb"]] == {"id": regulatory["id_rcb"], "type": "OTHER",
+                                        "domain": "ID-RCB (ANSM, France)"}
+    prs = example["targets"]["registry/prs.xml"].render().decode()
+    who = example["targets"]["registry/who-trds.txt"].render().decode()
+    for number in (regulatory["eu_ct_number"], regulatory["id_rcb"]):
+        assert f"<id>{number}</id>" in prs and number in who
 
 
 def test_outputs_are_deterministic(example):
@@ -209,8 +231,10 @@ def test_example_prs_xml_validates(example, prs_schema):
     officials = study.findall("overall_official")
     assert [(o.findtext("first_name"), o.findtext("last_name"), o.findtext("degrees"))
             for o in officials][0] == ("David", "Klatzmann", "Pr")
-    assert [loc.findtext("facility/address/state") for loc in study.findall("location")] == \
-        ["Hopital Saint Antoine", "Hopital Tenon", "Hopital Trousseau"]
+    assert [(loc.findtext("facility/name"), loc.findtext("facility/address/state"))
+            for loc in study.findall("location")] == \
+        [("Hôpital Saint-Antoine", "Île-de-France"), ("Hôpital Tenon", "Île-de-France"),
+         ("Hôpital Armand-Trousseau", "Île-de-France")]
 
 
 @needs_shared("reference", "prs-xml", "ProtocolRecordSchema.xsd")

@@ -210,3 +210,34 @@ def test_mutated_records_never_crash_and_check_clean(tmp_path):
         folder, _ = import_record(_write(tmp_path, study, f"r{n}.json"), tmp_path / f"p{n}")
         checked = check_protocol(folder)
         assert [str(d) for d in checked.diagnostics if d.severity == "error"] == [], n
+
+
+@needs_shared("data", "ctgov-json")
+def test_report_lists_what_is_not_imported_and_folders_follow_the_umask(tmp_path):
+    """Uploaded documents, posted results and PubMed's references are said, not dropped
+    silently; the new folder and files get the user's umask, not drwx------."""
+    import os
+
+    study = _record("NCT04431453")
+    study["protocolSection"]["referencesModule"]["references"].append(
+        {"pmid": "31234567", "type": "DERIVED", "citation": "Added from PubMed."})
+    old = os.umask(0o027)
+    try:
+        result = run_cli("import-ctgov", _write(tmp_path, study), "--into", tmp_path / "p")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = result.stdout[result.stdout.index("not imported"):]
+    for words in ("resultsSection: the posted results (participant flow, baseline, outcome measures, "
+                  "adverse events, more information)",
+                  "uploaded document 'Study Protocol' (Prot_000.pdf, dated 2022-01-06)",
+                  "uploaded document 'Statistical Analysis Plan' (SAP_001.pdf",
+                  "PubMed 31234567: added by ClinicalTrials.gov from PubMed"):
+        assert words in report, words
+    assert (tmp_path / "p").stat().st_mode & 0o777 == 0o750
+    assert (tmp_path / "p" / "trial.yaml").stat().st_mode & 0o777 == 0o640
+    data = load_protocol(tmp_path / "p")[0].data
+    assert "Added from PubMed." not in [r["citation"] for r in data["references"]]
+    assert data["status"]["has_results"] is True
+    assert data["status"]["results_first_post_date"] == {"date": "2023-12-22", "type": "ACTUAL"}
+    assert data["status"]["first_post_date"] == {"date": "2020-06-16", "type": "ACTUAL"}

@@ -21,12 +21,14 @@ from pypdf import PdfReader
 
 from conftest import EXAMPLE, run_cli
 from pdftext import normalize, pages
+from trialdocs import typography
 from trialdocs.check import check_protocol
 from trialdocs.documents import site_manual
 from trialdocs.flowchart import flow_svg
 from trialdocs.load import load_protocol
 from trialdocs.model import build_model
 from trialdocs.render import strings
+from trialdocs.translations import variant
 
 SLUG = "nct03970954"
 
@@ -220,7 +222,8 @@ def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
                 yield level, item.title, reader.get_destination_page_number(item) + 1
 
     found = list(walk(reader.outline))
-    expected = [(e["level"], f"{e['number']} {e['title']}", numbers[e["id"]]) for e in outline]
+    expected = [(e["level"], typography.text(f"{e['number']} {e['title']}", lang), numbers[e["id"]])
+                for e in outline]
     assert found == expected
     sections = [e for e in outline if e["level"] == 1]
     assert len(sections) >= 12  # about, contacts, synopsis, flow, … sites
@@ -246,8 +249,13 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
     rows = re.findall(r'<tr data-criterion="([^"]+)"><td class="cid">[^<]*</td><td(?: lang="en")?>([^<]*)</td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td>'
                       r'<td class="tick"><span class="checkbox"[^>]*></span></td></tr>', page)
+    questions = [c for c in inclusion + exclusion if not c.get("heading") and not c.get("same_as")]
     assert [(i, html.unescape(t)) for i, t in rows] == \
-        [(c["id"], c["text"]) for c in inclusion + exclusion]
+        [(c["id"], typography.text(variant(c, "text", lang), lang)) for c in questions]
+    # a heading is a heading row, without boxes; a repeated criterion is left out
+    assert re.findall(r'<tr class="criteria-heading" data-heading="([^"]+)">', page) == \
+        [c["id"] for c in inclusion + exclusion if c.get("heading")] == ["E10"]
+    assert 'data-criterion="E19"' not in page
     # in the PDF, every criterion in order, on the checklist pages, with Yes and No columns
     s = strings(lang)
     texts = pages(built / f"site-manual.{lang}.pdf")
@@ -256,8 +264,8 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
                  and not is_contents(t, lang))
     body = " ".join(texts[start:start + 4])
     position = 0
-    for criterion in inclusion + exclusion:
-        found = body.find(normalize(criterion["text"]), position)
+    for criterion in [c for c in inclusion + exclusion if not c.get("same_as")]:
+        found = body.find(normalize(variant(criterion, "text", lang)), position)
         assert found >= 0, f"{criterion['id']} missing or out of order"
         position = found
     assert s["manual"]["eligible"] in body and s["manual"]["signature"] in body
@@ -348,7 +356,10 @@ def test_big_schedule_spans_pages_with_its_header_on_each(big):
     m = strings("en")["manual"]
     schedule = big_schedule()
     names = [p["name"] for p in schedule["procedures"]]
-    rows_on = [i for i, t in enumerate(texts) if any(n in t for n in names)]
+    # the grid's pages: those before the checklists per visit (which name procedures too)
+    checklists = max(i for i, t in enumerate(texts)
+                     if re.search(r"\d+\.\d+ " + m["sections"]["visit_checklists"], t) and "...." not in t)
+    rows_on = [i for i, t in enumerate(texts[:checklists]) if any(n in t for n in names)]
     assert len(rows_on) >= 3, f"schedule on pages {[i + 1 for i in rows_on]}"
     model = _model(folder, "big-schedule")
     tables = site_manual.context(model, "en")["schedule"]["tables"]
@@ -579,3 +590,151 @@ def _bare_pages(texts, ctx, lang) -> list[int]:
 def test_no_page_holds_headings_only(built, model, lang):
     texts = pages(built / f"site-manual.{lang}.pdf")
     assert _bare_pages(texts, site_manual.context(model, lang), lang) == []
+
+
+def test_heading_like_and_repeated_criteria_are_warned(example_copy):
+    """Without 'heading: true' and 'same_as', the registered E10 (a heading) and E19 (E14 again)
+    would be checklist questions: check says so, at their lines."""
+    trial = example_copy / "trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    text = text.replace("      heading: true\n", "", 1)
+    text = text.replace("      same_as: E14    # as registered: the record lists it twice\n", "", 1)
+    trial.write_text(text, encoding="utf-8")
+    warnings = {d.path: d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"}
+    heading = warnings["eligibility.exclusion[9].text"]
+    assert "criterion 'E10' ends with ':'" in heading.message and "heading: true" in heading.hint
+    repeated = warnings["eligibility.exclusion[18].text"]
+    assert "criterion 'E19' repeats criterion 'E14'" in repeated.message
+    assert repeated.line == _line(trial, '      text: "patients with autoimmune disease;"')
+
+
+def _line(path, line):
+    return path.read_text(encoding="utf-8").splitlines().index(line) + 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_checklist_per_visit_lists_what_the_schedule_marks(built, lang):
+    """Each visit's checklist has exactly the procedures whose 'visits' name it, in order."""
+    conduct = yaml.safe_load((EXAMPLE / "conduct.yaml").read_text(encoding="utf-8"))["schedule"]
+    page = (built / f"site-manual.{lang}.html").read_text(encoding="utf-8")
+    part = page[page.index('id="visit-checklists"'):]
+    part = part[:part.index("</section>")]
+    blocks = part.split('<div class="visit-checklist">')[1:]
+    visits = [v["id"] for v in conduct["visits"]
+              if any(v["id"] in p.get("visits", []) for p in conduct["procedures"])]
+    assert [re.search(r'<span class="vid">([^<]+)</span>', b)[1] for b in blocks] == visits
+    for visit, block in zip(visits, blocks):
+        names = [html.unescape(n).strip() for n in re.findall(r"<tr><td>([^<]+?)(?: <span)", block)]
+        expected = [typography.text(p["name"][lang], lang) for p in conduct["procedures"]
+                    if visit in p.get("visits", [])]
+        assert sorted(names) == sorted(expected), visit
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_working_logs_and_forms_are_printable_pages(built, model, lang):
+    """Screening, delegation, deviation and temperature logs (landscape, empty rows) and the
+    SAE and pregnancy report forms, each a section of the manual, in the PDF and its outline."""
+    m = strings(lang)["manual"]
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    outline = site_manual.context(model, lang)["outline"]
+    keys = ["screening_log", "delegation_log", "deviation_log", "temperature_log", "sae_form",
+            "pregnancy_form"]
+    assert [e["id"] for e in outline if e["id"].startswith("form-")] == [f"form-{k}" for k in keys]
+    for key in keys:
+        title = normalize(m["forms"][key]["title"])
+        starts = [i for i, t in enumerate(texts) if re.search(r"\d+\.\d+ " + re.escape(title), t)
+                  and "...." not in t]
+        assert starts, key
+        body = texts[starts[-1]]          # the form's page (the contents may name it too)
+        for label in m["forms"][key].get("columns") or m["forms"][key]["fields"]:
+            assert normalize(label).split(" ")[0] in body, (key, label)
+    reader = PdfReader(str(built / f"site-manual.{lang}.pdf"))
+    landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
+    for key in keys[:4]:
+        title = normalize(m["forms"][key]["title"])
+        assert any(title in texts[i] for i in landscape), key
+
+
+ENGLISH_WORDS = {"the", "with", "of", "and", "to", "for", "by", "after", "from", "who", "is", "are",
+                 "at", "or", "an", "in", "each", "participants", "women", "day"}
+
+
+def _english(text: str) -> bool:
+    """Two or more distinct English function words: an English sentence, not a French one."""
+    return len(ENGLISH_WORDS & set(re.findall(r"[a-z]+", text.lower()))) >= 2
+
+
+@pytest.mark.skipif("fr" not in LANGS, reason="the example has no French site manual")
+def test_french_site_manual_has_no_english_sentence(built, model):
+    """Eligibility, endpoints, arms and the header read in French (the local.fr variants);
+    none of the registry's English texts appears."""
+    page = html.unescape((built / "site-manual.fr.html").read_text(encoding="utf-8"))
+    ctx = site_manual.context(model, "fr")
+    header = [ctx["doc"]["title"], ctx["study"]["title"], ctx["study"]["official_title"],
+              re.search(r"<title>([^<]*)</title>", page)[1],
+              re.search(r'<h1 class="running-title">([^<]*)</h1>', page)[1]]
+    criteria = [c["text"] for kind in ("inclusion", "exclusion") for c in ctx["eligibility"][kind]]
+    endpoints = [x for o in ctx["synopsis"]["objectives"] for e in o["outcomes"]
+                 for x in (e["measure"], e["time_frame"])]
+    arms = [x for a in ctx["synopsis"]["arms"] for x in (a["label"], a["description"], *a["interventions"])]
+    assert len(criteria) == 28 and len(endpoints) == 14 and len(arms) == 3
+    english = [t for t in header + criteria + endpoints + arms if _english(t)]
+    assert english == []
+    for text in criteria + endpoints + arms + header[:3]:
+        assert typography.text(text, "fr") in page, text
+    data = yaml.safe_load((EXAMPLE / "trial.yaml").read_text(encoding="utf-8"))
+    registry = [c["text"] for kind in ("inclusion", "exclusion") for c in data["eligibility"][kind]] + \
+        [o["measure"] for kind in ("primary", "secondary", "other") for o in data["outcomes"].get(kind) or []] + \
+        [data["identification"]["brief_title"], data["arms"][0]["label"]]
+    assert [t for t in registry if typography.text(t, "fr") in page or t in page] == []
+    assert _english(data["eligibility"]["inclusion"][0]["text"])   # the detector can fire
+
+
+def test_language_leak_is_warned_naming_the_field(example_copy):
+    trial = example_copy / "trial.yaml"
+    text = trial.read_text(encoding="utf-8")
+    start = text.index("    - id: E3\n")
+    cut = text.index("      local:\n", start)
+    end = text.index("\n", text.index("text:", cut)) + 1
+    trial.write_text(text[:cut] + text[end:], encoding="utf-8")
+    warnings = [d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"]
+    assert [(d.path, d.message) for d in warnings] == [
+        ("eligibility.exclusion[2].text", "language leak: the site manual (fr) would show "
+         "eligibility.exclusion.*.text in English, the registry's language")]
+    assert warnings[0].hint == "give the text in 'fr' as local.fr.text beside it"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_manual_shows_the_protocol_as_planned_not_the_registry_later(built, model, lang):
+    """Dated 30 November 2020, the manual shows protocol.planned (18 participants planned,
+    December 2020 to December 2022), not the registry's actual enrollment, dates or status."""
+    m = strings(lang)["manual"]
+    page = html.unescape((built / f"site-manual.{lang}.html").read_text(encoding="utf-8"))
+    facts = {f["label"]: f["value"] for f in site_manual.context(model, lang)["synopsis"]["facts"]}
+    assert facts[m["enrollment"]] == m["enrollment_value"].format(n=18, type=m["date_types"]["ESTIMATED"])
+    assert facts[m["study_period"]] == m["period_value"].format(
+        start=site_manual.format_date("2020-12", lang), end=site_manual.format_date("2022-12", lang))
+    for later in (m["date_types"]["ACTUAL"], m["statuses"]["COMPLETED"], "2025"):
+        assert later not in page.replace(typography.NBSP, " ").split("</header>")[1], later
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_abbreviations_section_lists_the_glossary(built, model, lang):
+    page = html.unescape((built / f"site-manual.{lang}.html").read_text(encoding="utf-8"))
+    part = page[page.index('id="abbreviations"'):]
+    part = part[:part.index("</table>")]
+    terms = re.findall(r'<tr><th scope="row">([^<]+)</th>', part)
+    glossary = model["site_manual"]["glossary"]
+    assert terms == sorted((g["term"] for g in glossary), key=str.casefold)
+    assert typography.text(next(g for g in glossary if g["term"] == "SAE")["meaning"][lang], lang) in part
+
+
+def test_abbreviation_used_but_not_defined_is_warned(example_copy):
+    conduct = example_copy / "conduct.yaml"
+    text = conduct.read_text(encoding="utf-8")
+    start = text.index('    - term: "SUSAR"\n')
+    end = text.index("    - term:", start + 10)
+    conduct.write_text(text[:start] + text[end:], encoding="utf-8")
+    warnings = [d for d in check_protocol(example_copy).diagnostics if d.severity == "warning"]
+    assert [(d.path, d.message) for d in warnings] == [
+        ("site_manual.glossary", "the manual uses abbreviations the glossary does not define: SUSAR")]

@@ -341,6 +341,10 @@ def show_import(folder: Path, imported, out=None):
             print(f"  {path}: {why}", file=out)
     for note in imported.notes:
         print(f"note: {note}", file=out)
+    if imported.left:
+        print("not imported (kept on ClinicalTrials.gov only):", file=out)
+        for path, why in imported.left:
+            print(f"  {path}: {why}", file=out)
     if imported.derived:
         names = ", ".join(sorted({p.split(".")[-1] for p, _ in imported.derived}))
         print(f"left out as computed by ClinicalTrials.gov: {names}", file=out)

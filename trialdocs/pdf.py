@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .assets import FONT_DIR, font_face_css as _font_faces
-from .render import TEMPLATES, html_context, render_template
+from .render import TEMPLATES, page_html
 from .errors import RefusedResource, TemplateError
 
 ALLOWED_ROOTS = (TEMPLATES, FONT_DIR)
@@ -184,7 +184,7 @@ def render_document(payload: dict, html: str | None = None):
     """
     weasyprint, _, fatal, _ = _weasyprint()
     if html is None:
-        html = render_template(payload["template"], html_context(payload))
+        html = page_html(payload)
     with weasyprint_warnings(payload["template"]):
         document = weasyprint.HTML(string=html, base_url=str(TEMPLATES) + "/",
                                    url_fetcher=fetcher())

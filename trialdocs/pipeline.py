@@ -349,12 +349,27 @@ def _build(folders, options, pool, output_root, outcome) -> None:
                          f"({output_root}/ keeps the last good build)")
         outcome.status = 1
         return
-    unknown = _unknown_filters(plans, options)
+    unknown = _unknown_filters(plans, options) or _undeclared(plans, options.only)
     if unknown:
         outcome.error = unknown
         outcome.status = 2
         return
     _render_and_write(plans, options, pool, output_root, versions, outcome)
+
+
+def _undeclared(plans, only) -> str:
+    """A usage error when --only names a document a protocol does not declare: a build
+    that would build nothing and say nothing is the user's mistake, said at once."""
+    for plan in plans:
+        if not only or plan.failed:
+            continue
+        declared = {t.document for t in plan.targets} - {"assets"}   # fonts go with any build
+        missing = [d for d in dict.fromkeys(only) if d not in declared]
+        if missing:
+            return (f"--only {', '.join(missing)}: {plan.slug} does not declare "
+                    f"{'this document' if len(missing) == 1 else 'these documents'} "
+                    f"(protocol.documents: {', '.join(sorted(declared)) or 'none'})")
+    return ""
 
 
 def _plans(folders, options, output_root):

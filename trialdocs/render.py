@@ -21,7 +21,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import codes
+from . import codes, typography
 from .errors import TemplateError
 from .i18n import TEMPLATES, strings  # noqa: F401 (strings: part of the render API)
 
@@ -126,10 +126,14 @@ def markdown_inline(text) -> Markup:
 
 # -- Jinja ---------------------------------------------------------------------
 
-def css_string(value) -> Markup:
-    """Text made safe inside a CSS double-quoted string."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    text = "".join(ch if ch.isprintable() else " " for ch in text).replace("<", "\\3c ")
+@jinja2.pass_context
+def css_string(context, value) -> Markup:
+    """Text made safe inside a CSS double-quoted string (page margins' generated text),
+    with the page's typography: ``typography.html`` does not look inside ``<style>``."""
+    text = typography.text(str(value), context.get("typography_lang") or "")
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = "".join(ch if ch.isprintable() else f"\\{ord(ch):x} " if ch in "\u00a0\u202f" else " "
+                   for ch in text).replace("<", "\\3c ")
     return Markup(text)
 
 
@@ -212,6 +216,7 @@ def html_context(payload: dict) -> dict:
     assets = payload.get("assets")  # where the page finds the fonts (assets.py), if anywhere
     return {**context, "lang": lang, "s": strings(lang),
             "css": stylesheet_text(payload.get("css", [])),
+            "typography_lang": lang if payload.get("typography", True) else "",
             "narrow_css": stylesheet_text(payload.get("narrow_css", [])),
             "screen_fonts": Markup(font_face_css(lambda name: assets + name) if assets else "")}
 
@@ -220,9 +225,18 @@ def stylesheet_text(names) -> Markup:
     return Markup("\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names))
 
 
+def page_html(payload: dict) -> str:
+    """A document page's HTML, with its language's typography (typography.py) unless the
+    payload keeps text exactly as given (``"typography": false``: registry forms)."""
+    page = render_template(payload["template"], html_context(payload))
+    if payload.get("typography", True):
+        page = typography.html(page, payload["lang"])
+    return page
+
+
 def render_html(payload: dict) -> bytes:
     """Renderer for ``.html`` targets."""
-    return render_template(payload["template"], html_context(payload)).encode("utf-8")
+    return page_html(payload).encode("utf-8")
 
 
 def render_text(payload: dict) -> bytes:

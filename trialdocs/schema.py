@@ -156,6 +156,23 @@ def date_struct(required=False, **kw):
 
 
 
+def local(fields: dict, what: str):
+    """Per-language variants of registry texts (``local: {fr: {text: …}}``): documents in that
+    language show them; the registry keeps the field itself (see trialdocs/translations.py)."""
+    return record({lang: record(fields, doc=f"{what} in {name}")
+                   for lang, name in codes.LANGUAGES.items() if lang != "en"},
+                  doc=f"{what} in the documents' other languages (the registry keeps the English)")
+
+
+def kept_date(**kw):
+    """A date ClinicalTrials.gov sets and keeps (first posted …): read on import, never sent."""
+    return record({
+        "date": text(True, regex=PARTIAL_DATE_RE, doc="The date: YYYY-MM or YYYY-MM-DD", ex="2008-10-01"),
+        "type": code(codes.DATE_TYPE, True, doc="`ACTUAL`, or `ESTIMATED` as old records give it",
+                     ex="ACTUAL"),
+    }, kind="Date kept by ClinicalTrials.gov", **kw)
+
+
 PERSON = {
     "id": ident(doc='The person\'s id, unique among people; other blocks name the person by it', ex='bornes'),
     "first_name": text(doc='First name', ex='Arsene'),
@@ -194,12 +211,17 @@ def outcome(word):
         "description": md(doc='What is measured and how', ct='description', prs=V(999, f'{word} Outcome Measure Description'), ex='Tregs (CD4+ CD25+ FOXP3+ CD127 low) counted by flow cytometry in a central laboratory. …'),
         "time_frame": text(doc='When it is measured', ct='timeFrame', prs=U(255, f'{word} Outcome Measure Time Frame'), ex='Day 1 (before injection) and Day 5 of each course (up to 5 courses)'),
         "objective": ident(False, doc='The `objectives` id this outcome measures', ex='treg'),
+        "local": local({"measure": text(doc="The measure's title"), "time_frame": text(doc="When it is measured"),
+                        "description": md(doc="What is measured and how")}, "The outcome measure"),
     })
 
 CRITERION = record({
     "id": ident(doc='Unique across inclusion **and** exclusion criteria together', ex='I1'),
     "text": text(True, doc='The criterion as the protocol states it', ex='Volunteer to participate in the trial and having given written consent after …'),
     "lay": loc(doc='The criterion in lay words', ex={'fr': 'Vous voulez participer et vous avez signé le formulaire de …', 'en': 'You want to take part and you have signed the consent form after …'}),
+    "heading": flag(doc="The item introduces the criteria after it (\"Main known contraindications to IL-2:\"): the site manual's checklist shows it as a heading, without Yes/No boxes; the registry text keeps it as a line", ex=True),
+    "local": local({"text": text(doc="The criterion")}, "The criterion"),
+    "same_as": text(doc="The id of an earlier criterion this one repeats, as registered: the registry text keeps it, the site manual's checklist leaves it out, and `check` does not warn about the duplicate", ex='E14'),
 })
 
 SCHEMA = {
@@ -249,6 +271,11 @@ SCHEMA = {
         # (``consent``, ``sites.*.address``, ``identification.official_title``;
         # a list item is named by its id or ``*``). Documents built from such
         # content carry the notice below.
+        "planned": record({
+            "enrollment": integer(min=0, doc="The number of participants this version plans", ex=18),
+            "start": text(regex=PARTIAL_DATE_RE, doc="When this version plans the first enrolment: YYYY-MM[-DD]", ex="2020-12"),
+            "completion": text(regex=PARTIAL_DATE_RE, doc="When this version plans the last participant's last visit: YYYY-MM[-DD]", ex="2022-12"),
+        }, doc="What this version of the protocol plans: the consent documents and the site manual show these, not the registry's actual enrollment, dates or status (without them, a registry value is shown only while it is ESTIMATED)"),
         "illustrative": texts(doc='Dotted paths of content invented for an example, not the sponsor\'s (`*` = every item of a list)', ex=['protocol.version', 'protocol.version_date', 'protocol.amendments']),
         # Warnings accepted on purpose, each with its reason (shown in the manifest).
         "accepted_warnings": items(record({
@@ -263,14 +290,15 @@ SCHEMA = {
         # Set by ``trialdocs import-ctgov``: where the protocol came from and what
         # the registry record, as registered, lacks of what PRS requires today.
         # ``known_gaps`` holds dotted paths (``*`` = every item, as in
-        # ``illustrative``); the registry checker reports a problem at such a path
-        # as a warning, not an error, naming the record. ``inferred`` lists what
+        # ``illustrative``) with a digest of the item or value concerned; the
+        # registry checker reports that same problem as a warning, naming the
+        # record (checker.gap_key). ``inferred`` lists what
         # the import had to fill in because the schema needs it.
         "imported": record({
             "source": text(True, doc='Where the protocol came from', ex='ClinicalTrials.gov API v2'),
             "record": text(True, doc='The record imported (its NCT number)', ex='NCT00763412'),
             "record_date": text(regex=DATE_RE, doc='When the record was last updated: YYYY-MM-DD', ex='2017-05-03'),
-            "known_gaps": texts(doc='Dotted paths (`*` = every item, as in `illustrative`) of what the record, as registered, lacks of what ClinicalTrials.gov requires today. An error the registry checks find at one of these paths is reported as a warning naming the imported record'),
+            "known_gaps": texts(doc='What the record, as registered, lacks of what ClinicalTrials.gov requires today: each a dotted path (`*` = every item) and `@` a digest of the item or value concerned (`sites.*.zip@1a2b3c4d5e6f`). An error the registry checks find there, on that same item or value, is reported as a warning naming the imported record; a new item or an edited value with the same mistake stays an error'),
             "inferred": texts(doc='Paths of values the import had to fill in because the format needs them'),
         }, doc='Written by `trialdocs import-ctgov` (see below)'),
     }, True, doc='The protocol itself: title, version, languages, documents to build, amendments, illustrative content'),
@@ -278,7 +306,7 @@ SCHEMA = {
     # ---- ClinicalTrials.gov protocol section, module by module ----------
     "identification": record({
         "org_study_id": text(True, doc="The sponsor's protocol number. Printed on consent documents", ct='orgStudyIdInfo.id', prs=V(30, 'Unique Protocol Identification Number'), ex='APHP180256'),
-        "org_name": text(doc="The sponsor organisation's name; not sent to ClinicalTrials.gov, which takes it from the registration account", ex='Assistance Publique - Hôpitaux de Paris'),
+        "org_name": text(doc="The organisation of the PRS account that registers the study (ClinicalTrials.gov shows it as the organisation); sent as `organization.fullName` and PRS `org_name`", ct='organization.fullName', ex='Assistance Publique - Hôpitaux de Paris'),
         "nct_id": text(regex=r"^NCT\d{8}$", doc='`NCT` + 8 digits. Printed on consent documents', ct='nctId', ex='NCT03970954'),
         "secondary_ids": items(record({
             "id": text(True, doc='The secondary id itself, as its issuer writes it', ct='id', prs=V(30, 'Secondary ID'), ex='P60DK020579'),
@@ -289,6 +317,7 @@ SCHEMA = {
         "brief_title": text(True, doc='Title in lay words. The consent title when `consent.title` is not given', ct='briefTitle', prs=V(300, 'Brief Title'), ex='Low-dose Interleukin-2 in Women With Unexplained Miscarriages'),
         "official_title": text(doc='Full scientific title', ct='officialTitle', prs=V(600, 'Official Title'), ex='Stimulation of Regulatory T Cells by Low-dose Interleukin-2 in Women With Unexplained …'),
         "acronym": text(doc="The study's acronym, if it has one; it should appear in the official title", ct='acronym', prs=V(14, 'Acronym'), ex='CARAVAN'),
+        "local": local({"brief_title": text(doc="The brief title"), "official_title": text(doc="The official title")}, "The titles"),
     }, True, doc='Study ids and titles (ClinicalTrials.gov identificationModule)', ct='identificationModule'),
     "status": record({
         "verified_date": text(True, regex=MONTH_RE, doc='`YYYY-MM`: when the record was last checked', ct='statusVerifiedDate', ex='2025-09'),
@@ -300,6 +329,12 @@ SCHEMA = {
         "start_date": date_struct(True, doc='When the first participant was (or will be) enrolled', ct='startDateStruct'),
         "primary_completion_date": date_struct(doc='When the last participant is examined for the primary outcome', ct='primaryCompletionDateStruct'),
         "completion_date": date_struct(doc="When the last participant's last visit takes place", ct='completionDateStruct'),
+        # Kept by ClinicalTrials.gov, not submitted: no API key here, so ctgov.json
+        # leaves them out; import-ctgov keeps them and the WHO items use them.
+        "first_submit_date": text(regex=DATE_RE, doc='When the record was first submitted to ClinicalTrials.gov: YYYY-MM-DD (set by ClinicalTrials.gov; kept by import-ctgov)', ex='2008-09-29'),
+        "first_post_date": kept_date(doc='When ClinicalTrials.gov first posted the record: the date of registration (WHO item 2); set by ClinicalTrials.gov, kept by import-ctgov'),
+        "has_results": flag(doc='Whether results are posted on ClinicalTrials.gov (WHO item 23); set by ClinicalTrials.gov, kept by import-ctgov', ex=True),
+        "results_first_post_date": kept_date(doc='When ClinicalTrials.gov first posted the results; set by ClinicalTrials.gov, kept by import-ctgov'),
     }, True, doc='Recruitment status and key dates (ClinicalTrials.gov statusModule)', ct='statusModule'),
     "sponsors": record({
         "lead": record({"name": text(True, doc="The sponsor's name, printed on consent documents", ct='name', prs=U(160, 'Sponsor'), ex='Assistance Publique - Hôpitaux de Paris'), "class": code(codes.AGENCY_CLASS, doc="The sponsor's agency class; ClinicalTrials.gov assigns it, so it is not sent", ex='OTHER')}, True, doc='The lead sponsor; its name is printed on consent documents as the sponsor', ct='leadSponsor'),
@@ -326,6 +361,7 @@ SCHEMA = {
         "responsible_party": record({
             "type": code(codes.RESPONSIBLE_PARTY, True, doc='`SPONSOR`, `PRINCIPAL_INVESTIGATOR`, `SPONSOR_INVESTIGATOR`', ct='type', ex='SPONSOR'),
             "investigator": text(doc='Full name, when the type is an investigator', ct='investigatorFullName', ex='Moti Moskovitz'),
+            "investigator_username": text(doc="The investigator's PRS user name (PRS `investigator_username`); ClinicalTrials.gov shows the full name instead", ex='djayne'),
             "investigator_title": text(doc="The investigator's official title, e.g. Professor", ct='investigatorTitle', prs=U(254, 'Investigator Official Title'), ex='Principal Investigator'),
             "investigator_affiliation": text(doc="The investigator's organisation", ct='investigatorAffiliation', prs=V(160, 'Investigator Affiliation'), ex='Arbelaez, Ana Maria'),
             "old_name_title": text(doc='Older records only', ct='oldNameTitle'),
@@ -344,11 +380,13 @@ SCHEMA = {
     }, doc='FDA and data monitoring committee answers (ClinicalTrials.gov oversightModule)', ct='oversightModule'),
     "description": record({
         "brief_summary": md(True, doc='A short description in lay words', ct='briefSummary', prs=V(5000, 'Brief Summary'), ex='The purpose of this study is to demonstrate the ability of low dose IL-2 to stimulate …'),
+        "local": local({"brief_summary": md(doc="The brief summary")}, "The brief summary"),
         "detailed_description": md(doc='The longer description', ct='detailedDescription', prs=V(32000, 'Detailed Description'), ex='About 1 to 3% of women of childbearing age have repeated early spontaneous …'),
     }, True, doc='Brief summary and detailed description (ClinicalTrials.gov descriptionModule)', ct='descriptionModule'),
     "conditions": record({
         "conditions": texts(True, 1, doc='The diseases or conditions studied', ct='conditions', ex=['Recurrent Miscarriage']),
         "keywords": texts(doc='Words or phrases that help find the study; one item per keyword', ct='keywords', prs=U(160, 'Keyword'), ex=['Brain Tumor']),
+        "local": local({"conditions": texts(doc="The conditions")}, "The conditions"),
     }, True, doc='Conditions studied and keywords (ClinicalTrials.gov conditionsModule)', ct='conditionsModule'),
     "design": record({
         "study_type": code(codes.STUDY_TYPE, True, doc='`INTERVENTIONAL`, `OBSERVATIONAL`, `EXPANDED_ACCESS`', ct='studyType', ex='INTERVENTIONAL'),
@@ -385,11 +423,13 @@ SCHEMA = {
         "interventions": items(ident(), doc='Ids from `interventions`. Every arm except a `NO_INTERVENTION` arm lists at least one', when='see rule', ct='interventionNames', ex=['il2']),
         "lay": loc_md(doc='The arm in lay words. In a randomized study the consent documents list the arms with it, so check requires it for every arm', when='randomized', ex={'fr': 'Toutes les participantes reçoivent le même traitement : de …', 'en': 'Every woman in the study gets the same treatment: a low dose of …'}),
         "allocation_ratio": integer(min=1, doc="The arm's planned allocation weight (2 and 1 for a 2:1 ratio; 1 when absent). The consent form turns it into \"1 chance in 2\"", ex=1),
+        "local": local({"label": text(doc="The arm's title"), "description": md(doc="What the arm receives")}, "The arm"),
     }), doc='The arms (groups) of the study', ct='armsInterventionsModule.armGroups'),
     "interventions": items(record({
         "id": ident(doc='The intervention\'s id, unique among interventions', ex='il2'),
         "type": code(codes.INTERVENTION_TYPE, True, doc='`DRUG`, `DEVICE`, `BIOLOGICAL`, `PROCEDURE`, `RADIATION`, `BEHAVIORAL`, `GENETIC`, `DIETARY_SUPPLEMENT`, `COMBINATION_PRODUCT`, `DIAGNOSTIC_TEST`, `OTHER`', ct='type', ex='DRUG'),
         "name": text(True, doc="The intervention's name; the non-proprietary name if there is one", ct='name', prs=V(200, 'Intervention Name'), ex='low-dose IL-2'),
+        "local": local({"name": text(doc="The intervention's name")}, "The intervention's name"),
         "description": md(doc='Enough to tell it from similar interventions: dose form, dose, frequency, duration', ct='description', prs=V(1000, 'Intervention Description'), ex='Subcutaneous injection of low dose of IL-2 for induction course of 5 days, the 10th …'),
         "other_names": texts(doc='Synonyms, brand names, codes', ct='otherNames', prs=U(200, 'Intervention Other Name'), ex=['interleukin-2']),
         "investigational": flag(doc='The product is investigational in this study', ex=True),
@@ -597,6 +637,11 @@ SCHEMA = {
         "discontinuation": staff(markdown=True, doc='Stopping treatment, withdrawal, loss to follow-up', ex={'en': '**Stop IL-2 for good** (the participant stays in follow-up) if:\n\n- …', 'fr': "**Arrêter définitivement l'IL-2** (la participante reste suivie) …"}),
         "data_management": staff(markdown=True, doc='Source documents, eCRF, samples', ex={'en': '- **Source documents:** the hospital medical record, the injection …', 'fr': '- **Documents source :** le dossier médical hospitalier, le carnet …'}),
         "monitoring": staff(markdown=True, doc='Monitoring visits, deviations', ex={'en': '- A sponsor CRA visits each site after the first inclusion, then …', 'fr': '- Un ARC du promoteur se rend dans chaque centre après la première …'}),
+        "glossary": items(record({
+            "term": text(True, doc="The abbreviation or term as the texts write it", ex="CRA"),
+            "meaning": staff(True, doc="What it stands for, one text or one per language",
+                             ex={"en": "Clinical research associate (monitor)", "fr": "Attaché de recherche clinique"}),
+        }), doc="The abbreviations the manual uses, listed in its 'Abbreviations' section; `check` warns about an abbreviation the manual's texts use and the glossary lacks"),
         "closeout": staff(markdown=True, doc='End of study and archiving', ex={'en': '- The study ends at the last visit of the last participant (end of …', 'fr': "- L'étude se termine à la dernière visite de la dernière …"}),
         # randomized or masked designs (trialdocs.designs): check requires them then
         "randomization": staff(markdown=True, doc="How sites randomize a participant (IRT, kit numbers)", when="randomized", ex={"en": "1. Log in to the IRT and enter the participant number …"}),

@@ -72,6 +72,7 @@ class Layout:
     partials: tuple = ("base.html",)
     pdf: tuple = ()
     narrow_css: tuple = ("style/narrow.css",)
+    typography: bool = True   # False: text exactly as given (registry forms), see typography.py
     # (context key, YAML path) pairs: a template reading an absent field of
     # such a value names that YAML field in its error (trialdocs.render.traced)
     fields: tuple = ()
@@ -79,7 +80,8 @@ class Layout:
     def payload(self, lang: str, context: dict) -> dict:
         data = {"template": self.template, "lang": lang, "css": list(self.css),
                 "print_css": list(self.print_css), "narrow_css": list(self.narrow_css),
-                "pdf": dict(self.pdf), "context": context}
+                "pdf": dict(self.pdf), "context": context,
+                "typography": self.typography}
         if self.fields:
             data["fields"] = dict(self.fields)
         return data

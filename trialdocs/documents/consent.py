@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import codes, designs, locales, regimes
+from .. import codes, designs, locales, planned, regimes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import complete, format_address, language_of, localized, lookup
@@ -397,7 +397,10 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "nct_id": ident.get("nct_id"),
             "eu_ct_number": regulatory.get("eu_ct_number"),
             "id_rcb": regulatory.get("id_rcb"),
-            "enrollment": ((model.get("design") or {}).get("enrollment") or {}).get("count"),
+            # as of this version: the planned number, not the registry's actual one (planned.py)
+            "enrollment": planned.enrollment(model)
+            if planned.enrollment(model) is not None
+            else ((model.get("design") or {}).get("enrollment") or {}).get("count"),
             "n_sites": len(model.get("sites") or []),
         },
         "design": designs.consent_context(model, lang, s),

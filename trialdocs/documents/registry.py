@@ -50,12 +50,14 @@ def targets(model: dict) -> list[Target]:
     return out
 
 
+# Registry forms show the text exactly as it goes to the registry: no typography pass.
 LAYOUTS = {
     "clinicaltrials-gov": Layout("registry/clinicaltrials-gov.html",
                                  css=("style/document.css", "style/registry.css"),
-                                 print_css=("style/print.css", "style/registry.css")),
+                                 print_css=("style/print.css", "style/registry.css"),
+                                 typography=False),
     "who-trds": Layout("registry/who-trds.html", css=("style/document.css", "style/registry.css"),
-                       print_css=("style/print.css", "style/registry.css")),
+                       print_css=("style/print.css", "style/registry.css"), typography=False),
 }
 
 

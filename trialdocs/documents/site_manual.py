@@ -18,7 +18,9 @@ language, with exactly the data the manual reads, localized.
 from __future__ import annotations
 
 import math
+import re
 
+from .. import codes, planned
 from ..errors import ERROR, WARNING, Diagnostic
 from .. import designs, locales, regimes
 from ..flowchart import flow_svg
@@ -26,6 +28,7 @@ from ..load import dotted
 from ..model import format_address, language_of, localized, lookup
 from ..i18n import strings
 from ..targets import Layout, Target
+from ..translations import language, leaks, variant
 
 CODE = "site_manual"
 GROUPS = ["enrolment", "intervention", "efficacy", "safety", "biomarker", "other"]
@@ -165,6 +168,9 @@ def check(checked) -> None:
     if not eligibility.get("inclusion") and not eligibility.get("exclusion"):
         problem(("eligibility",), "the eligibility checklist of the site manual needs "
                 "eligibility.inclusion and eligibility.exclusion", key=True)
+    _criteria_checks(eligibility, problem)
+    _abbreviation_checks(data, problem)
+    _language_leaks(data, problem)
     for i, intervention in enumerate(data.get("interventions") or []):
         if not intervention.get("investigational"):
             continue
@@ -181,6 +187,144 @@ def check(checked) -> None:
         if objective.get("id") not in linked:
             problem(("objectives", i), f"objective '{objective.get('id')}' has no endpoint",
                     "link an outcome to it with 'objective'", WARNING, key=True)
+
+
+# Words that do not make two criteria different ("patients with autoimmune disease" is
+# "pre-existing autoimmune disease").
+FILLER = {"a", "an", "the", "of", "with", "or", "and", "in", "to", "for", "any", "known",
+          "patient", "patients", "person", "persons", "subject", "subjects", "participant",
+          "participants", "woman", "women", "history", "pre-existing", "preexisting", "existing",
+          "de", "du", "des", "la", "le", "les", "un", "une", "avec", "ou", "et", "antécédent",
+          "antécédents", "patiente", "patientes"}
+
+
+def _content_words(text: str) -> frozenset:
+    return frozenset(w for w in re.findall(r"[\w-]+", str(text).casefold()) if w not in FILLER)
+
+
+def _criteria_checks(eligibility: dict, problem):
+    """A checklist line is a question a coordinator answers: a heading is not one, and a
+    criterion asked twice (as registered) is a slip to mark with ``same_as``."""
+    criteria = [(kind, i, c) for kind in ("inclusion", "exclusion")
+                for i, c in enumerate(eligibility.get(kind) or []) if isinstance(c, dict)]
+    ids = {str(c.get("id")) for _, _, c in criteria}
+    seen = []
+    for kind, i, c in criteria:
+        text = str(c.get("text") or "").strip()
+        if c.get("same_as") is not None and str(c["same_as"]) not in ids:
+            problem(("eligibility", kind, i, "same_as"), f"same_as '{c['same_as']}' is not the id "
+                    "of a criterion", "give the id of the criterion this one repeats")
+        if text.endswith(":") and not c.get("heading"):
+            problem(("eligibility", kind, i, "text"), f"criterion '{c.get('id')}' ends with ':' "
+                    "and reads as a heading of the criteria after it",
+                    "add 'heading: true' (no Yes/No boxes in the checklist), or reword it",
+                    WARNING)
+        if c.get("heading") or c.get("same_as"):
+            continue
+        words = _content_words(text)
+        for other_id, other in seen:
+            if len(words) >= 2 and len(other) >= 2 and (words <= other or other <= words):
+                problem(("eligibility", kind, i, "text"), f"criterion '{c.get('id')}' repeats "
+                        f"criterion '{other_id}'", f"remove it, or add 'same_as: {other_id}' to "
+                        "keep it in the registry text and out of the checklist", WARNING)
+                break
+        seen.append((c.get("id"), words))
+
+
+# The working logs and forms a site files, printed as pages to copy: (key, rows of a log,
+# or None for a one-page report form, whether the protocol needs it). Titles, intros,
+# columns and fields are template strings (manual.forms.<key> in templates/i18n).
+FORMS = (
+    ("screening_log", 12, lambda model: True),
+    ("delegation_log", 12, lambda model: True),
+    ("deviation_log", 12, lambda model: True),
+    ("temperature_log", 14, lambda model: any(i.get("storage") for i in model.get("interventions") or []
+                                              if i.get("investigational"))),
+    ("sae_form", None, lambda model: bool(model.get("safety"))),
+    ("pregnancy_form", None, lambda model: bool((model.get("safety") or {}).get("pregnancy"))),
+)
+
+
+def _forms(model: dict, m: dict) -> list[dict]:
+    out = []
+    for key, rows, needed in FORMS:
+        if needed(model):
+            labels = m["forms"][key]
+            out.append({"key": key, "title": labels["title"], "intro": labels["intro"],
+                        "columns": labels.get("columns") or [], "fields": labels.get("fields") or [],
+                        "rows": rows or 0, "log": rows is not None})
+    return out
+
+
+def _visit_checklists(schedule: dict) -> list[dict]:
+    """One checklist per visit: the procedures the schedule of activities marks at it."""
+    out = []
+    for table in schedule["tables"]:
+        for index, visit in enumerate(table["visits"]):
+            items = [{"group": group["label"], "name": row["name"],
+                      "research_only": row.get("research_only", False)}
+                     for group in table["groups"] for row in group["rows"]
+                     if index < len(row["marks"]) and row["marks"][index]]
+            if items:
+                out.append({"visit": visit, "items": items})
+    return out
+
+
+ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]+)*)(?![\w-])")
+# Read without a definition by any site team (units, roman numerals, countries).
+WELL_KNOWN = {"II", "III", "IV", "VI", "UK", "USA", "US", "EU", "MUI", "UI", "IU", "ID"}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("id", "visits", "epoch", "group", "footnote"):   # ids, not text
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _abbreviation_checks(data: dict, problem):
+    """An abbreviation the manual's own texts (site_manual, schedule, safety) use and
+    site_manual.glossary does not define: one warning naming them all."""
+    manual = data.get("site_manual") or {}
+    glossary = manual.get("glossary")
+    if not isinstance(glossary, list):
+        return
+    defined = {str(g.get("term")) for g in glossary if isinstance(g, dict)}
+    texts = [{k: v for k, v in manual.items() if k != "glossary"}, data.get("schedule") or {},
+             data.get("safety") or {}]
+    used = {m[1] for text in _strings(texts) for m in ABBREVIATION.finditer(text)}
+    missing = sorted(used - defined - WELL_KNOWN)
+    if missing:
+        problem(("site_manual", "glossary"), f"the manual uses abbreviations the glossary does "
+                f"not define: {', '.join(missing)}", "add a term and its meaning for each",
+                WARNING, key=True)
+
+
+def _language_leaks(data: dict, problem):
+    """A manual in French that would show a registry text in English: one warning per
+    field and language, at the first item that lacks its variant."""
+    for lang in languages(data):
+        by_field = {}
+        for where, key in leaks(data, lang):
+            field = ".".join("*" if isinstance(p, int) else p for p in where) + f".{key}"
+            by_field.setdefault(field, []).append((where, key))
+        for field, found in by_field.items():
+            where, key = found[0]
+            count = f" ({len(found)} items)" if len(found) > 1 else ""
+            problem(where + (key,), f"language leak: the site manual ({lang}) would show "
+                    f"{field}{count} in English, the registry's language",
+                    f"give the text in '{lang}' as local.{lang}.{key} beside it", WARNING)
+
+
+def _checklist(items, lang) -> list[dict]:
+    return [{"id": c["id"], "text": variant(c, "text", lang), "lang": language(c, "text", lang),
+             "heading": bool(c.get("heading"))}
+            for c in items or [] if not c.get("same_as")]
 
 
 # -- the outline ------------------------------------------------------------------------
@@ -357,7 +501,6 @@ def context(model: dict, lang: str) -> dict:
     design = model.get("design") or {}
     eligibility = model.get("eligibility") or {}
     safety = model.get("safety") or {}
-    status = model.get("status") or {}
     country = document_country(model)
     sponsors = model.get("sponsors") or {}
     text = {k: localized(manual.get(k), lang) for k in
@@ -376,7 +519,6 @@ def context(model: dict, lang: str) -> dict:
                                       if pair[0].get("role") in order else len(order))]
     sites = []
     for site in model.get("sites") or []:
-        status_code = site.get("status")
         sites.append({
             "id": site["id"],
             "name": localized(site.get("name"), lang) or site.get("facility") or site["id"],
@@ -391,10 +533,6 @@ def context(model: dict, lang: str) -> dict:
                           "role": m[SITE_ROLE_KEYS.get(c.get("role"), "contact")]}
                          for c in site.get("contacts") or []],
             "pharmacy": _contact(site.get("pharmacy"), lang),
-            "status": m["statuses"].get(status_code, status_code) if status_code else
-            m["status_not_given"].format(status=m["statuses"].get(
-                status.get("overall_status"), status.get("overall_status") or "")),
-            "status_given": bool(status_code),
         })
 
     objectives = []
@@ -405,8 +543,9 @@ def context(model: dict, lang: str) -> dict:
             objectives.append({
                 "level": m["levels"][level], "text": localized(objective.get("text"), lang),
                 "lang": language_of(objective.get("text"), lang),
-                "outcomes": [{"measure": o["measure"], "time_frame": o.get("time_frame") or "",
-                              "lang": language_of(o["measure"], lang),
+                "outcomes": [{"measure": variant(o, "measure", lang),
+                              "time_frame": variant(o, "time_frame", lang) or "",
+                              "lang": language(o, "measure", lang),
                               "kind": m["kinds"][o["kind"]]} for o in objective["outcomes"]]})
     c = m["codes"]
     phases = " / ".join(c["PHASE"].get(p, p) for p in design.get("phases") or [])
@@ -418,47 +557,46 @@ def context(model: dict, lang: str) -> dict:
     age = (m["age_range"].format(**ages) if ages["low"] and ages["high"] else
            m["age_min"].format(**ages) if ages["low"] else
            m["age_max"].format(**ages) if ages["high"] else "")
-    enrollment = design.get("enrollment") or {}
-    start, end = status.get("start_date") or {}, status.get("completion_date") or {}
+    # as of this version: planned values only, never the registry's actual ones (planned.py)
+    enrollment, start, end = planned.enrollment(model), planned.date(model, "start"), \
+        planned.date(model, "completion")
     facts = [
         (m["study_type"], c["STUDY_TYPE"].get(design.get("study_type"), "")),
         (m["phase"], phases),
         (m["design"], design_words),
         (m["masking"], c["MASKING"].get(design.get("masking"), "")),
         (m["primary_purpose"], c["PRIMARY_PURPOSE"].get(design.get("primary_purpose"), "")),
-        (m["conditions"], ", ".join((model.get("conditions") or {}).get("conditions") or [])),
+        (m["conditions"], ", ".join(variant(model.get("conditions") or {}, "conditions", lang) or [])),
         (m["sex"], c["SEX"].get(eligibility.get("sex"), "")),
         (m["age"], age),
         (m["healthy_volunteers"], s["yes"] if eligibility.get("healthy_volunteers") else s["no"]),
-        (m["enrollment"], m["enrollment_value"].format(
-            n=enrollment.get("count"), type=m["date_types"].get(enrollment.get("type"), ""))
-         if enrollment.get("count") is not None else ""),
+        (m["enrollment"], m["enrollment_value"].format(n=enrollment, type=m["date_types"]["ESTIMATED"])
+         if enrollment is not None else ""),
         (m["study_period"], m["period_value"].format(
-            start=format_date(start.get("date"), lang, country),
-            end=format_date(end.get("date"), lang, country))
-         if start.get("date") and end.get("date") else ""),
+            start=format_date(start, lang, country), end=format_date(end, lang, country))
+         if start and end else ""),
         (m["participation"], _participation(model, m)),
         (m["reference_point"], localized((model.get("schedule") or {}).get("reference_point"), lang)),
     ]
-    registry_facts = {m["conditions"]: language_of((model.get("conditions") or {}).get("conditions"),
-                                                   lang)}
+    registry_facts = {m["conditions"]: language(model.get("conditions") or {}, "conditions", lang)}
     facts = [{"label": label, "value": value, "lang": registry_facts.get(label, lang)}
              for label, value in facts if value]
-    arms = [{"label": a["label"], "type": c["ARM_TYPE"].get(a.get("type"), ""),
-             "lang": language_of(a["label"], lang),
-             "description": a.get("description") or "",
-             "interventions": [i["name"] for i in a.get("intervention_list") or []]}
+    arms = [{"label": variant(a, "label", lang), "type": c["ARM_TYPE"].get(a.get("type"), ""),
+             "lang": language(a, "label", lang),
+             "description": variant(a, "description", lang) or "",
+             "interventions": [variant(i, "name", lang) for i in a.get("intervention_list") or []]}
             for a in model.get("arms") or []]
     products = []
     for intervention in model.get("interventions") or []:
         fields = {f: localized(intervention.get(f), lang) for f in HANDLING}
         if not any(fields.values()):
             continue
-        products.append({"id": intervention["id"], "name": intervention["name"],
-                         "name_lang": language_of(intervention["name"], lang),
+        products.append({"id": intervention["id"], "name": variant(intervention, "name", lang),
+                         "name_lang": language(intervention, "name", lang),
                          "type": c["INTERVENTION_TYPE"].get(intervention.get("type"), ""),
                          "other_names": intervention.get("other_names") or [],
-                         "arms": intervention.get("arm_labels") or [],
+                         "arms": [variant(a, "label", lang) for a in model.get("arms") or []
+                                  if intervention["id"] in (a.get("interventions") or [])],
                          "log": bool(intervention.get("investigational")),
                          **fields})
 
@@ -492,6 +630,10 @@ def context(model: dict, lang: str) -> dict:
     if text["purpose"]:
         o.sub("purpose", t["purpose"])
     o.sub("history", t["history"])
+    glossary = [{"term": g["term"], "meaning": localized(g["meaning"], lang)}
+                for g in sorted(manual.get("glossary") or [], key=lambda g: g["term"].casefold())]
+    if glossary:
+        o.sub("abbreviations", t["abbreviations"])
     o.section("contacts", t["contacts"])
     o.sub("leadership", t["leadership"])
     if safety.get("vigilance_contact"):
@@ -522,6 +664,11 @@ def context(model: dict, lang: str) -> dict:
         o.section("schedule", t["schedule"])
         o.sub("grid", t["grid"])
         o.sub("visits", t["visits"])
+        visit_checklists = _visit_checklists(schedule)
+        if visit_checklists:
+            o.sub("visit-checklists", t["visit_checklists"])
+    else:
+        visit_checklists = []
     if products:
         o.section("product", t["product"] if any(p["log"] for p in products)
                   else t["treatment"])
@@ -553,12 +700,17 @@ def context(model: dict, lang: str) -> dict:
         if text[key]:
             o.section(key, t[key])
     o.section("sites", t["sites"])
+    forms = _forms(model, m)
+    if forms:
+        o.section("forms", t["forms"])
+        for form in forms:
+            o.sub(f"form-{form['key']}", form["title"])
 
     illustrative = protocol.get("illustrative") or []
     version = manual.get("version") or protocol["version"]
     version_date = manual.get("version_date") or protocol["version_date"]
     coordinator = next((o for o in officials if o["role"] == m["coordinating_investigator"]), None)
-    title = ident.get("brief_title") or protocol["title"]
+    title = variant(ident, "brief_title", lang) or protocol["title"]
     return {
         "doc": {
             "title": f"{title}: {m['doc_title']}",
@@ -577,8 +729,8 @@ def context(model: dict, lang: str) -> dict:
             "running": f"{m['running']}, {s['version'].lower()} {version}",
         },
         "study": {
-            "title": title, "official_title": ident.get("official_title") or protocol["title"],
-            "title_lang": language_of(title, lang),
+            "title": title, "official_title": variant(ident, "official_title", lang) or protocol["title"],
+            "title_lang": language(ident, "brief_title", lang),
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
@@ -604,18 +756,19 @@ def context(model: dict, lang: str) -> dict:
         },
         "sites": sites,
         "synopsis": {"objectives": objectives, "facts": facts, "arms": arms,
-                     "summary": (model.get("description") or {}).get("brief_summary") or ""},
+                     "summary": variant(model.get("description") or {}, "brief_summary", lang) or ""},
         "flow": {
             "svg": flow_svg(schedule["lanes"], m["flow_title"], m["repeated"],
                             " → ".join(f"{v['name']} ({v['day']})" for v in schedule["visits"])),
             "caption": m["flow_caption"].format(reference=schedule["reference_point"] or "—"),
         } if schedule["visits"] else None,
         "eligibility": {
-            kind: [{"id": c_["id"], "text": c_["text"], "lang": language_of(c_["text"], lang)}
-                   for c_ in eligibility.get(kind) or []]
-            for kind in ("inclusion", "exclusion")
+            kind: _checklist(eligibility.get(kind), lang) for kind in ("inclusion", "exclusion")
         },
         "schedule": schedule,
+        "visit_checklists": visit_checklists,
+        "glossary": glossary,
+        "forms": forms,
         "products": products,
         "safety": {
             "ae_definition": localized(safety.get("ae_definition"), lang),

@@ -20,7 +20,10 @@ registry record lacks; errors at those paths are reported as warnings.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+import unicodedata
 from dataclasses import replace
 
 from .. import codes
@@ -60,6 +63,22 @@ ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "1": "1", "2": "2", "3": "3
 PHASE_TEXT = re.compile(r"\bphase\s+(IV|III|II|I|[1-4])[ab]?\b(?:\s*(?:/|-|and|to)\s*(?:phase\s+)?"
                         r"(IV|III|II|I|[1-4])[ab]?\b)?", re.I)
 NUMBER_ONLY = re.compile(r"^\s*\d+([.,]\d+)?\s*$")
+
+
+# "Hopital Tenon", "Massachusetts General Hospital", "CHU de Nantes": an institution, not a region.
+HOSPITAL_LIKE = re.compile(r"\b(h[oôó]s?pita\w*|clini[cq]\w*|infirmary|medical cent\w+|"
+                           r"universit\w*|institut\w*|CHU|CHRU|APHP|AP-HP|NHS)\b", re.I)
+# UTF-8 read as Latin-1 or Windows-1252 ("Ã©", "â€™"), Big5 read as Latin-1 ("¡¦"),
+# and the replacement character of a failed decoding.
+MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178]"
+                      r"|Â[\u00a0-\u00bf]|â€.?|[\u00a1-\u00bf]{2}(?=\w|\s|$)|\ufffd")
+HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def _folded(value) -> str:
+    """Text compared loosely: 'Mékinian' and 'MEKINIAN ' are the same name."""
+    text = unicodedata.normalize("NFKD", _text(value).strip().casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _date(text):
@@ -132,6 +151,7 @@ class RegistryChecker:
         self.outcomes()
         self.eligibility()
         self.sites_and_contacts()
+        self.data_entry()
         self.responsible_party()
         self.devices()
         self.identifiers()
@@ -357,6 +377,52 @@ class RegistryChecker:
                                  f"a {self.status} study needs a central contact or a contact at "
                                  f"every site (rule 15)" + (f"; sites without one: {listing}{more}"
                                                             if without else ""))
+
+    # -- data-entry slips a PRS reviewer would not catch ------------------------------------
+    def data_entry(self):
+        """Warnings for values that are well-formed but wrong in kind: a person's surname
+        as a facility name, a hospital as the State/Province, and text garbled by a wrong
+        encoding or left with HTML entities (ClinicalTrials.gov shows them as typed)."""
+        surnames = {}
+        for _, person in self.items("people"):
+            last = _folded(person.get("last_name"))
+            if last:
+                surnames[last] = person.get("id")
+        for i, site in self.items("sites"):
+            facility = _text(site.get("facility")).strip()
+            if facility and _folded(facility) in surnames:
+                name = _text(site.get("name")).strip()
+                self.warn(("sites", i, "facility"), f"Facility Name '{facility}' is the surname of "
+                          f"the person '{surnames[_folded(facility)]}'; give the name of the "
+                          "hospital or clinic", hint=f'facility: "{name}"' if name else "")
+            state = _text(site.get("state")).strip()
+            if state and HOSPITAL_LIKE.search(state):
+                self.warn(("sites", i, "state"), f"State/Province '{state}' looks like the name of "
+                          "a hospital or an institution; give the state, region or province "
+                          "(or leave it out where the country has none)")
+        seen = set()
+
+        def walk(value, path):
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, path + (key,))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, path + (i,))
+            elif isinstance(value, str) and path not in seen:
+                found = MOJIBAKE.search(value)
+                if found:
+                    seen.add(path)
+                    self.warn(path, f"'{found[0]}' looks like text garbled by a wrong character "
+                              "encoding (mojibake); type the intended characters")
+                    return
+                found = HTML_ENTITY.search(value)
+                if found:
+                    seen.add(path)
+                    self.warn(path, f"'{found[0]}' looks like an HTML entity; type the character "
+                              "itself (documents and registries show the entity as typed)")
+
+        walk(self.data, ())
 
     # -- rule 16 ---------------------------------------------------------------------------
     def responsible_party(self):
@@ -591,23 +657,59 @@ def gap_path(diagnostic: Diagnostic) -> str:
     return path
 
 
+def _anchor(data, dotted_path: str, missing: str | None):
+    """What a known gap is remembered by: the innermost list item the path runs through
+    (the site, the outcome …), or else the value at the path (None when missing)."""
+    value, anchor, found = data, None, True
+    for part in _path_parts(dotted_path) + ([missing] if missing else []):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+            anchor = ("item", value)
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            found = False
+            break
+    if anchor is not None:
+        return anchor
+    return ("value", value if found else None)
+
+
+def gap_key(diagnostic: Diagnostic, data) -> str:
+    """'sites.*.zip@1a2b3c4d5e6f': the field, and a digest of what the gap is about.
+
+    A gap is remembered by value, not by path alone: a new site without a ZIP
+    code, or a new brief title over the limit, is a new mistake and stays an
+    error, while the record's own gaps stay warnings until their item is edited.
+    """
+    missing = _MISSING.match(diagnostic.message)
+    anchor = _anchor(data, diagnostic.path or "", missing[1] if missing else None)
+    text = json.dumps(anchor, sort_keys=True, ensure_ascii=False, default=str)
+    return f"{gap_path(diagnostic)}@{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+
+
 def apply_known_gaps(source: Source, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Errors of the cross-field and registry rules at a known gap, made warnings.
 
     ``protocol.imported.known_gaps`` lists where an imported record, as
-    registered, does not meet today's rules; those stay visible, as warnings
-    naming the record, so an imported protocol checks clean until it is edited.
-    Schema errors are never downgraded.
+    registered, does not meet today's rules (``gap_key``: the field and a
+    digest of its item or value); those stay visible, as warnings naming the
+    record, so an imported protocol checks clean until it is edited. An entry
+    without a digest (``sites.*.zip``, written by earlier versions) matches by
+    path alone. Schema errors are never downgraded.
     """
     protocol = source.data.get("protocol") if isinstance(source.data, dict) else None
     imported = protocol.get("imported") if isinstance(protocol, dict) else None
     gaps = imported.get("known_gaps") if isinstance(imported, dict) else None
     if not isinstance(gaps, list) or not gaps:
         return diagnostics
-    patterns = [g.split(".") for g in gaps if isinstance(g, str)]
+    keys = {g for g in gaps if isinstance(g, str) and "@" in g}
+    patterns = [g.split(".") for g in gaps if isinstance(g, str) and "@" not in g]
     record = imported.get("record") or "record"
 
     def known(diagnostic):
+        if keys and gap_key(diagnostic, source.data) in keys:
+            return True
         parts = gap_path(diagnostic).split(".")
         return any(len(g) <= len(parts) and all(a in ("*", b) for a, b in zip(g, parts))
                    for g in patterns)

@@ -20,11 +20,12 @@ import json
 from functools import lru_cache
 
 from . import mapping, markup
+from .identifiers import secondary_ids
 
 # What ClinicalTrials.gov derives: never submitted, so never exported or compared.
 DERIVED = {
     ("identificationModule", "nctIdAliases"): "obsolete NCT numbers merged into this one",
-    ("identificationModule", "organization"): "the PRS account's organisation",
+    ("identificationModule", "organization", "class"): "the PRS account's organisation class",
     ("identificationModule", "orgStudyIdInfo", "type"): "computed from the id",
     ("identificationModule", "orgStudyIdInfo", "link"): "computed from the id",
     ("identificationModule", "secondaryIdInfos", "*", "link"): "a link computed from a grant number",
@@ -93,7 +94,8 @@ def protocol_section(model: dict) -> dict:
     people = model.get("people_by_id") or {}
     # DERIVED references are added by ClinicalTrials.gov from PubMed, never submitted
     references = [r for r in model.get("references") or [] if r.get("type") != "DERIVED"]
-    section = mapping.export(dict(model, references=references))
+    ident = dict(model.get("identification") or {}, secondary_ids=secondary_ids(model))
+    section = mapping.export(dict(model, references=references, identification=ident))
     _arms(model, section)
     eligibility = model.get("eligibility") or {}
     _put(mapping._place(section, mapping.key("eligibility")),

@@ -46,6 +46,11 @@ LOOSE_AGE = re.compile(r"^\s*(\d+)\s*([A-Za-z]+)\s*$")
 NCT = re.compile(r"^NCT\d{8}$")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+RESULTS_MODULES = {
+    "participantFlowModule": "participant flow", "baselineCharacteristicsModule": "baseline",
+    "outcomeMeasuresModule": "outcome measures", "adverseEventsModule": "adverse events",
+    "moreInfoModule": "more information",
+}
 STARTED = {"RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION", "COMPLETED",
            "TERMINATED"}
 FILES = {
@@ -65,6 +70,7 @@ class Imported:
     dropped: list = field(default_factory=list)      # (path, why) not carried
     derived: list = field(default_factory=list)      # (path, why) computed by ClinicalTrials.gov
     notes: list = field(default_factory=list)        # other changes worth saying
+    left: list = field(default_factory=list)         # (what, why) of the record not imported
 
 
 # -- reading ---------------------------------------------------------------------
@@ -102,6 +108,7 @@ def _dict(value) -> dict:
 
 class _Converter:
     def __init__(self, study: dict, today: dt.date):
+        self.study = study
         self.section = study["protocolSection"]
         self.today = today
         self.out = Imported({}, None)
@@ -237,11 +244,39 @@ class _Converter:
         self.contacts(_dict(s.get(mapping.module("sites"))))
         self.references(_dict(s.get(mapping.module("references"))))
         put(data, "ipd_sharing", self.ipd(_dict(s.get(mapping.module("ipd_sharing")))))
+        self.not_imported()
         _, removed = ctgov_json.submitted_part(s)
         for path, reason in removed:
             target = self.out.dropped if reason.startswith("not a field") else self.out.derived
             target.append((path, reason))
         return self.out
+
+    def not_imported(self):
+        """What the record holds besides its protocol section: said, never silently dropped."""
+        results = _dict(self.study.get("resultsSection"))
+        if results:
+            self.out.left.append(("resultsSection", "the posted results (" + ", ".join(
+                RESULTS_MODULES.get(k, k) for k in results) + "); trialdocs keeps only "
+                "whether and when they were posted (status.has_results, "
+                "status.results_first_post_date)"))
+        docs = _dict(_dict(self.study.get("documentSection")).get("largeDocumentModule"))
+        for i, doc in self.records(docs.get("largeDocs"), "documentSection.largeDocumentModule.largeDocs"):
+            label = doc.get("label") or doc.get("typeAbbrev") or "document"
+            self.out.left.append((f"documentSection.largeDocumentModule.largeDocs[{i}]",
+                                  f"uploaded document '{label}' ({doc.get('filename', 'no file name')}"
+                                  + (f", dated {doc['date']}" if doc.get("date") else "")
+                                  + "): documents are uploaded in PRS, not described in the protocol"))
+        for key, why in (("annotationSection", "annotations added by ClinicalTrials.gov"),
+                         ("derivedSection", "computed by ClinicalTrials.gov (conditions browse, "
+                                            "interventions browse, misc. information)")):
+            if self.study.get(key):
+                self.out.left.append((key, why))
+        refs = _dict(self.section.get(mapping.module("references"))).get("references")
+        for i, ref in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ref, dict) and ref.get("type") == "DERIVED":
+                self.out.left.append((f"referencesModule.references[{i}]",
+                                      f"PubMed {ref.get('pmid') or '(no id)'}: added by "
+                                      "ClinicalTrials.gov from PubMed, not by the sponsor"))
 
     def protocol(self, ident, status_module):
         date = None
@@ -357,12 +392,33 @@ class _Converter:
                          ("primary_completion_date", "primaryCompletionDateStruct"),
                          ("completion_date", "completionDateStruct")):
             put(out, key, self.date_struct(m.get(api), f"statusModule.{api}", key, overall))
+        self.registration(m, out)
         if "start_date" not in out:
             guess = (out.get("primary_completion_date") or {}).get("date") or out["verified_date"]
             out["start_date"] = self.lack("status.start_date",
                                           f"the study start date; set to {guess} (ESTIMATED)",
                                           {"date": guess, "type": "ESTIMATED"})
         return out
+
+    def registration(self, m, out):
+        """The dates and flags ClinicalTrials.gov keeps (first posted, results): kept,
+        because the WHO data set reports them (items 2 and 23), though never exported."""
+        submitted = m.get("studyFirstSubmitDate")
+        if isinstance(submitted, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", submitted):
+            out["first_submit_date"] = submitted
+        for key, api in (("first_post_date", "studyFirstPostDateStruct"),
+                         ("results_first_post_date", "resultsFirstPostDateStruct")):
+            value = _dict(m.get(api))
+            date = value.get("date")
+            if isinstance(date, str) and PARTIAL_DATE.match(date):
+                kind = value.get("type")
+                kind = kind if isinstance(kind, str) and kind in codes.DATE_TYPE else "ACTUAL"
+                out[key] = {"date": date, "type": kind}
+            elif date is not None:
+                self.out.dropped.append((f"statusModule.{api}.date", f"'{date}' is not a date"))
+        has_results = self.study.get("hasResults")
+        if isinstance(has_results, bool):
+            out["has_results"] = has_results
 
     def sponsors(self, m):
         out = {}
@@ -635,6 +691,8 @@ class _Converter:
         refs = []
         for i, item in self.records(m.get("references"), "referencesModule.references"):
             path = f"referencesModule.references[{i}]"
+            if item.get("type") == "DERIVED":
+                continue  # added from PubMed, not submitted: listed by not_imported()
             entry = {}
             pmid = self.text(item.get("pmid"), path + ".pmid")
             if pmid and not pmid.isdigit():
@@ -731,14 +789,15 @@ def convert(study: dict, today: dt.date | None = None) -> Imported:
 # -- known gaps: what PRS requires today and the record lacks --------------------
 
 def find_known_gaps(data: dict, slug: str, today=None) -> list[str]:
-    """Paths where the cross-field or registry rules find an error in the data as imported."""
+    """Where the cross-field or registry rules find an error in the data as imported:
+    each the field and a digest of its item or value (``checker.gap_key``)."""
     from ..load import Source
     from ..rules import Rules
     from . import checker
 
     source = Source(folder=Path(slug), data=data)
     found = Rules(source, slug, today).run() + checker.registry_diagnostics(source, today=today)
-    return sorted({checker.gap_path(d) for d in found if d.severity == "error" and d.path})
+    return sorted({checker.gap_key(d, data) for d in found if d.severity == "error" and d.path})
 
 
 # -- writing ---------------------------------------------------------------------
@@ -799,6 +858,7 @@ def write_folder(folder: Path, files: dict[str, str], force: bool) -> None:
         return
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        temp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the folder is the user's
         for name, text in files.items():
             (temp / name).write_text(text, encoding="utf-8")
         if folder.is_dir():
@@ -809,8 +869,16 @@ def write_folder(folder: Path, files: dict[str, str], force: bool) -> None:
         raise
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, text: str):
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(temp, 0o666 & ~_umask())
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(temp, path)

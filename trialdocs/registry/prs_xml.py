@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 
 from .. import codes
 from . import markup
+from .identifiers import secondary_ids
 
 NAMESPACE = "http://clinicaltrials.gov/prs"
 # PRS upload values where they differ from the code list's display strings.
@@ -85,7 +86,7 @@ def clinical_study(model: dict) -> list:
 
     id_info = [["org_name", ident.get("org_name") or (sponsors.get("lead") or {}).get("name") or ""],
                ["org_study_id", ident.get("org_study_id") or ""]]
-    for item in ident.get("secondary_ids") or []:
+    for item in secondary_ids(model):
         id_info.append(_node("secondary_id", [
             _el("id", item.get("id")),
             _el("id_type", codes.SECONDARY_ID_TYPE.get(item.get("type"))),
@@ -109,8 +110,11 @@ def clinical_study(model: dict) -> list:
     if party.get("type"):
         party_node = _node("resp_party", [
             ["resp_party_type", codes.RESPONSIBLE_PARTY.get(party["type"], party["type"])],
+            _el("investigator_username", party.get("investigator_username")),
             ["#comment", f" investigator: {party['investigator']} (PRS wants the investigator's "
-                         "PRS user name in investigator_username) "] if party.get("investigator") else None,
+                         "PRS user name in investigator_username: set "
+                         "sponsors.responsible_party.investigator_username) "]
+            if party.get("investigator") and not party.get("investigator_username") else None,
             _el("investigator_title", party.get("investigator_title")),
             _el("investigator_affiliation", party.get("investigator_affiliation")),
             _el("name_title", party.get("old_name_title")),

@@ -13,6 +13,7 @@ from .. import codes
 from ..model import person_name
 from . import markup
 from .ctgov_json import eligibility_markdown
+from .identifiers import secondary_ids
 
 WHO_STATUS = {
     "NOT_YET_RECRUITING": "Pending", "RECRUITING": "Recruiting",
@@ -27,6 +28,34 @@ def _date(struct) -> str:
     if not isinstance(struct, dict) or not struct.get("date"):
         return NOT_GIVEN
     return f"{struct['date']} ({codes.DATE_TYPE.get(struct.get('type'), struct.get('type') or 'type not given')})"
+
+
+def _registration(ident: dict, status: dict) -> list[str]:
+    """Item 2: the date ClinicalTrials.gov first posted the record, when the protocol knows it."""
+    posted = status.get("first_post_date")
+    if isinstance(posted, dict) and posted.get("date"):
+        line = f"{posted['date']} (first posted on ClinicalTrials.gov"
+        if status.get("first_submit_date"):
+            line += f"; first submitted {status['first_submit_date']}"
+        return [line + ")"]
+    if ident.get("nct_id"):
+        return [f"Registered as {ident['nct_id']}; the first-posted date is not given in the "
+                "protocol (status.first_post_date)"]
+    return ["Assigned by ClinicalTrials.gov when the record is first posted"]
+
+
+def _results(ident: dict, status: dict) -> list[str]:
+    """Item 23: whether results are posted, and when, as the protocol records it."""
+    posted = status.get("results_first_post_date")
+    date = posted.get("date") if isinstance(posted, dict) else None
+    if status.get("has_results") or date:
+        lines = ["Results posted on ClinicalTrials.gov" + (f", first posted {date}" if date else "")]
+        if ident.get("nct_id"):
+            lines.append(f"https://clinicaltrials.gov/study/{ident['nct_id']}?tab=results")
+        return lines
+    if status.get("has_results") is False:
+        return ["No results posted on ClinicalTrials.gov"]
+    return ["No results posted: the protocol does not record any (status.has_results)"]
 
 
 def _contact_lines(person: dict, affiliation=None) -> str:
@@ -54,17 +83,12 @@ def trds_items(model: dict) -> dict:
     add("Primary Registry and Trial Identifying Number",
         [f"ClinicalTrials.gov {ident['nct_id']}" if ident.get("nct_id")
          else "ClinicalTrials.gov (NCT number assigned on registration)"])
-    add("Date of Registration in Primary Registry",
-        ["Assigned by ClinicalTrials.gov when the record is first posted"])
+    add("Date of Registration in Primary Registry", _registration(ident, status))
     secondary = [f"{ident.get('org_study_id')} (sponsor's protocol number, "
                  f"{(sponsors.get('lead') or {}).get('name', '')})"] if ident.get("org_study_id") else []
-    for item in ident.get("secondary_ids") or []:
+    for item in secondary_ids(model):
         issuer = item.get("domain") or codes.SECONDARY_ID_TYPE.get(item.get("type"), "")
         secondary.append(f"{item.get('id')}" + (f" ({issuer})" if issuer else ""))
-    if regulatory.get("eu_ct_number"):
-        secondary.append(f"{regulatory['eu_ct_number']} (EU trial number)")
-    if regulatory.get("id_rcb"):
-        secondary.append(f"{regulatory['id_rcb']} (ID-RCB, France)")
     add("Secondary Identifying Numbers", secondary)
     funding = [c.get("name") for c in sponsors.get("collaborators") or []]
     funding += [f"{i.get('domain') or codes.SECONDARY_ID_TYPE.get(i.get('type'))}: {i.get('id')}"
@@ -147,7 +171,7 @@ def trds_items(model: dict) -> dict:
         if ethics.get("committee") else ["Not given in the protocol (ClinicalTrials.gov does not "
                                          "publish the ethics review)"])
     add("Completion Date", [_date(status.get("completion_date"))])
-    add("Summary Results", ["No results posted: the protocol section holds none"])
+    add("Summary Results", _results(ident, status))
     ipd = model.get("ipd_sharing") or {}
     statement = []
     if ipd.get("sharing"):

@@ -15,6 +15,7 @@ import re
 import pytest
 
 from conftest import EXAMPLE
+from pdftext import normalize
 from trialdocs.check import check_protocol
 from trialdocs.documents import consent, site_manual
 from trialdocs.model import build_model
@@ -30,8 +31,9 @@ def model():
 
 
 def _flat(text: str) -> str:
-    """Words as a reader sees them: one space between, none before a colon."""
-    return re.sub(r"\s+:", ":", " ".join(text.split()))
+    """Words as a reader sees them: one space between, none before a colon, the
+    typography pass (no-break spaces, curly apostrophes) folded back."""
+    return re.sub(r"\s+:", ":", normalize(text))
 
 
 def _text(payload) -> str:

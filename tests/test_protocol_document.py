@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, SHARED, needs_shared, run_cli
-from pdftext import outline_titles, pages, text
+from pdftext import normalize, outline_titles, pages, text
 from trialdocs import m11
 from trialdocs.render import strings
 
@@ -28,13 +28,13 @@ def _expected_outline(lang: str) -> list[str]:
     headings = strings(lang)["protocol"].get("headings", {})
     front = [headings.get(key, title) for key, title in m11.FRONT if key != "contents"]
     front.append(headings.get("contents", "Table of Contents"))
-    return front + [f"{h.number} {headings.get(h.key, h.title)}"
-                    for h in m11.HEADINGS if h.level <= 2]
+    return [normalize(t) for t in front + [f"{h.number} {headings.get(h.key, h.title)}"
+                                           for h in m11.HEADINGS if h.level <= 2]]
 
 
 def _outline_l12(path) -> list[str]:
     """Bookmarks of levels 1 and 2 (level 3, e.g. 3.1.1, is left out)."""
-    titles = [re.sub(r"\s+", " ", t).strip() for t in outline_titles(path)]
+    titles = [normalize(t) for t in outline_titles(path)]
     return [t for t in titles if not re.match(r"^\d+\.\d+\.\d+", t)]
 
 

@@ -23,7 +23,7 @@ from . import codes, placeholders, starter
 from .documents import NAMES
 from .errors import TrialdocsError
 from .load import resolve_plain
-from .starter import Invented, Say, Text, Today
+from .starter import Invented, Local, Say, Text, Today
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "trialdocs.schema.json"
@@ -94,6 +94,8 @@ def _resolve(value, languages, today):
         return {lang: placeholders.text(lang, getattr(value, lang)) for lang in languages}
     if isinstance(value, Text):
         return placeholders.text("en", value.what)
+    if isinstance(value, Local):
+        return {lang: texts for lang, texts in value.texts if lang in languages and lang != "en"}
     if isinstance(value, Invented):
         return _Marked(value.value, value.what)
     if isinstance(value, Today):
@@ -101,7 +103,8 @@ def _resolve(value, languages, today):
     if isinstance(value, dict):
         if value and set(value) <= set(codes.LANGUAGES):
             return {lang: value[lang] for lang in languages}
-        return {k: _resolve(v, languages, today) for k, v in value.items()}
+        resolved = {k: _resolve(v, languages, today) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if not (isinstance(value[k], Local) and not v)}
     if isinstance(value, list):
         return [_resolve(v, languages, today) for v in value]
     return value

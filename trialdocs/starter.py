@@ -42,6 +42,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Local:
+    """Variants of registry texts for the protocol's other languages (``local.<lang>``),
+    written only for the languages chosen: a placebo is 'Placebo' in French too."""
+
+    texts: tuple  # ((lang, {field: text}), ...)
+
+
+@dataclass(frozen=True)
 class Invented:
     """A valid but invented value (date, number, code, e-mail), marked by a comment."""
 
@@ -70,6 +78,7 @@ PLACEBO_INTERVENTION = {
     "id": "placebo",
     "type": "DRUG",
     "name": "Placebo",
+    "local": Local((("fr", {"name": "Placebo"}),)),
     "description": Text("the placebo: what it looks like and how it matches the study drug"),
     "investigational": True,
     "lay": Say("what a placebo is, in plain words (it looks like the study drug but has no medicine in it)",

@@ -305,12 +305,23 @@ def _abbreviation_checks(data: dict, problem):
                 WARNING, key=True)
 
 
+def _only_placeholders(value) -> bool:
+    """Whether a text (or every text of a list) is nothing but placeholders (init's starter)."""
+    from ..placeholders import strip
+
+    texts = value if isinstance(value, list) else [value]
+    return bool(texts) and all(isinstance(t, str) and t.strip() and not strip(t).strip()
+                               for t in texts)
+
+
 def _language_leaks(data: dict, problem):
     """A manual in French that would show a registry text in English: one warning per
     field and language, at the first item that lacks its variant."""
     for lang in languages(data):
         by_field = {}
         for where, key in leaks(data, lang):
+            if _only_placeholders(lookup(data, *where, key)):
+                continue  # a placeholder is warned as such, and replaced in its language
             field = ".".join("*" if isinstance(p, int) else p for p in where) + f".{key}"
             by_field.setdefault(field, []).append((where, key))
         for field, found in by_field.items():

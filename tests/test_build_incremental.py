@@ -129,6 +129,30 @@ def test_filters_build_only_what_is_asked(small):
     assert result.returncode == 2 and "--site nowhere" in result.stderr
 
 
+def test_no_pdf_builds_everything_but_the_pdfs_and_keeps_earlier_ones(small, tmp_path):
+    protocol, output = small
+    pdfs = {p: p.read_bytes() for p in (output / SLUG).rglob("*.pdf")}
+    assert len(pdfs) == 2
+    edit(protocol / "patient.yaml", CONSENT_TEXT, CONSENT_EDIT)  # English forms change
+    result = build(protocol, output, "-v", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert built_paths(result) == {"consent/saint-antoine.en.html"}
+    assert CONSENT_EDIT in (output / SLUG / "consent/saint-antoine.en.html").read_text("utf-8")
+    # the PDFs are neither rebuilt nor removed, and the manifest still lists them
+    assert {p: p.read_bytes() for p in (output / SLUG).rglob("*.pdf")} == pdfs
+    assert {p for p in keys(output) if p.endswith(".pdf")} == \
+        {p.relative_to(output / SLUG).as_posix() for p in pdfs}
+    result = build(protocol, output, "-v")  # without --no-pdf the stale PDF is built
+    assert built_paths(result) == {"consent/saint-antoine.en.pdf"}
+    # into an empty folder: every HTML page and its fonts, no PDF
+    fresh = build(protocol, tmp_path / "fresh", "--no-pdf")
+    assert fresh.returncode == 0, fresh.stderr
+    written = set(outputs(tmp_path / "fresh" / SLUG)) - {"manifest.json"}
+    assert {p for p in written if not p.startswith("assets/")} == \
+        {f"consent/saint-antoine.{lang}.html" for lang in ("fr", "en")}
+    assert len(written) == 2 + N_ASSETS
+
+
 # -- what the cache never trusts -----------------------------------------------------
 
 def test_edited_and_deleted_outputs_are_rebuilt(small):

@@ -106,20 +106,25 @@ class Plan:
                       or not self.intact(t.path)]
 
 
-def select(targets, only=None, sites=None, langs=None):
-    """The targets a build was asked for: --only documents, --site and --lang filters.
+def select(targets, only=None, sites=None, langs=None, pdf=True):
+    """The targets a build was asked for: --only documents, --site and --lang filters,
+    and --no-pdf (``pdf=False``), which leaves out every PDF.
 
     Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
+    PDFs left out are neither built nor removed: an earlier build's PDFs stay, with their
+    manifest entries, as for any target not selected.
     """
     return [t for t in targets
-            if t.document == "assets"
-            or (not only or t.document in only)
-            and (not sites or t.site in sites)
-            and (not langs or t.lang in langs)]
+            if (pdf or not t.path.endswith(".pdf"))
+            and (t.document == "assets"
+                 or (not only or t.document in only)
+                 and (not sites or t.site in sites)
+                 and (not langs or t.lang in langs))]
 
 
 def _options(options) -> dict:
-    return {"only": options.only, "sites": options.sites, "langs": options.langs}
+    return {"only": options.only, "sites": options.sites, "langs": options.langs,
+            "pdf": options.pdf}
 
 
 def plan_cached(folder: Path, output_root: Path, inputs: Inputs, options) -> Plan | None:

@@ -1,8 +1,8 @@
 """The build cache: what a rebuild renders after a change, and what it never trusts.
 
-One full build of the worked example is shared by the module (copied before
-a test changes anything); the other tests use a one-site, consent-only copy
-so that the file stays fast.
+One full build of the worked example (the run's, conftest.py) is copied
+before a test changes anything; the other tests use a one-site, consent-only
+copy so that the file stays fast.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ SLUG = "nct03970954"
 
 
 @pytest.fixture(scope="module")
-def example_build(tmp_path_factory):
-    """The worked example built once: (protocol folder, output root, manifest before any change)."""
+def example_build(examples_built, tmp_path_factory):
+    """The worked example built once: (protocol folder, output root), a copy of the
+    run's build of the examples (its outputs and build cache, conftest.py)."""
     base = tmp_path_factory.mktemp("example")
     protocol = copy_example(base / "protocol")
     output = base / "output"
-    result = build(protocol, output)
-    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.copytree(examples_built / SLUG, output / SLUG)
+    (output / ".trialdocs").mkdir()
+    shutil.copy2(examples_built / ".trialdocs" / f"{SLUG}.json", output / ".trialdocs")
     return protocol, output
 
 

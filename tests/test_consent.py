@@ -21,11 +21,9 @@ FORMS = [(site, lang) for site in SITES for lang in LANGS]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", EXAMPLE, "--only", "consent", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / "nct03970954"
+def built(example_built):
+    """output/nct03970954 of the run's one build of the examples (conftest.py)."""
+    return example_built
 
 
 @pytest.fixture(scope="module")

@@ -62,11 +62,9 @@ LANGS = _languages(EXAMPLE)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", EXAMPLE, "--only", "site_manual", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / SLUG
+def built(example_built):
+    """output/nct03970954 of the run's one build of the examples (conftest.py)."""
+    return example_built
 
 
 @pytest.fixture(scope="module")

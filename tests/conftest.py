@@ -59,15 +59,19 @@ def shared_folder(tmp_path_factory, name: str) -> Path:
     return base / name
 
 
-def shared_build(tmp_path_factory, name: str, builds) -> Path:
+def shared_build(tmp_path_factory, name: str, builds, prepare=None) -> Path:
     """The output folder of ``builds`` (argument lists of ``trialdocs build``, each
-    given ``--output``), built once per run whichever worker asks first."""
+    given ``--output``), built once per run whichever worker asks first.
+    ``prepare(folder)`` runs first, under the same lock (to write a protocol there)."""
     out = shared_folder(tmp_path_factory, name)
-    status_file = out.with_name(name + ".status.json")
-    with open(out.with_name(name + ".lock"), "w") as lock:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    status_file = out.with_name(out.name + ".status.json")
+    with open(out.with_name(out.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not status_file.exists():
             log, code = [], 0
+            if prepare is not None:
+                prepare(out)
             for args in builds:
                 result = run_cli("build", *args, "--output", out)
                 log.append(f"$ trialdocs build {' '.join(map(str, args))}\n"
@@ -114,6 +118,21 @@ def examples_built(tmp_path_factory) -> Path:
 def example_built(examples_built) -> Path:
     """output/nct03970954 of that build: every document of the worked example, HTML and PDF."""
     return examples_built / EXAMPLE.name
+
+
+@pytest.fixture(scope="session")
+def small_built(tmp_path_factory) -> tuple[Path, Path]:
+    """(protocol folder, output root): the worked example cut to one site and its consent
+    forms (2 HTML, 2 PDF; buildhelp.copy_example), built once per run with two workers
+    (``--jobs 2``). Read them, never change them (copy them first)."""
+    from buildhelp import copy_example
+
+    base = shared_folder(tmp_path_factory, "small")
+    protocol = base / "protocol" / EXAMPLE.name
+    output = shared_build(
+        tmp_path_factory, "small/output", [[protocol, "--jobs", "2", "-q"]],
+        prepare=lambda _: copy_example(base / "protocol", sites=1, documents=["consent"]))
+    return protocol, output
 
 
 def needs_shared(*parts):

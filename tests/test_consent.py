@@ -138,7 +138,9 @@ def test_two_clean_builds_are_byte_identical(built, tmp_path):
 
 def test_missing_risks_fails_check_and_keeps_previous_output(built, example_copy, tmp_path):
     out = tmp_path / "out"
-    shutil.copytree(built, out / "nct03970954")  # the last good build (the run's, conftest.py)
+    shutil.copytree(built, out / "nct03970954")  # the run's build (conftest.py), made the
+    result = run_cli("build", example_copy, "--only", "consent", "--output", out)  # last good one
+    assert result.returncode == 0 and "built 0," in result.stdout, result.stdout + result.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     patient = example_copy / "patient.yaml"
     lines = patient.read_text().splitlines(keepends=True)

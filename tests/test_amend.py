@@ -115,6 +115,7 @@ def test_summary_lists_every_changed_field_once_with_section_and_rationale(full)
     assert "Screening window extended from 14 to 28 days" in row
     assert "Karyotypes and thrombophilia results" in row
     assert "Information sheet and consent form: What will happen during the study?<br>" \
+           "Protocol: 1.3 Schedule of Activities<br>" \
            "Site manual: 7 Schedule of activities" in row
     row = html.split('data-path="consent.pregnancy_risks"')[1].split("</tr>")[0]
     assert "Information sheet and consent form: " in row
@@ -282,6 +283,19 @@ def test_cosmetic_change_needs_no_new_consent_version_and_undocumented_change_wa
     assert warnings[0].endswith(
         "warning: protocol.amendments: site_manual.discontinuation changed since version 1.0 "
         "without a rationale (add it to the changes of amendment 2.0)")
+
+    # accepted like any other warning, with its reason
+    trial.write_text(trial.read_text(encoding="utf-8").replace(
+        "protocol:\n", "protocol:\n  accepted_warnings:\n    - path: protocol.amendments\n"
+        "      message: site_manual.discontinuation changed\n"
+        "      reason: \"Call count is a site instruction, not an amendment\"\n", 1),
+        encoding="utf-8")
+    diagnostics = check_protocol(folder).diagnostics
+    assert not [d for d in diagnostics if d.severity == "warning"
+                and d.path.startswith("protocol.")], [str(d) for d in diagnostics]
+    accepted = [d for d in diagnostics if d.severity == "accepted"]
+    assert [(d.path, d.hint) for d in accepted] == [
+        ("protocol.amendments", "accepted: Call count is a site instruction, not an amendment")]
 
 
 def test_diff_without_git_installed(repo, tmp_path):

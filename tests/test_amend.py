@@ -8,6 +8,8 @@ amendment: screening window, urine pregnancy test, consent texts) and 2.0
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLE, run_cli
+from pdftext import normalize
 from pdftext import text as pdf_text
 
 GIT = shutil.which("git")
@@ -147,8 +150,8 @@ def test_registry_changes_name_ctgov_fields(full):
 
 
 def test_new_information_sheet_in_each_language(full):
-    en = (full.folder / "new-information.en.html").read_text(encoding="utf-8")
-    fr = (full.folder / "new-information.fr.html").read_text(encoding="utf-8")
+    en = normalize((full.folder / "new-information.en.html").read_text(encoding="utf-8"))
+    fr = normalize((full.folder / "new-information.fr.html").read_text(encoding="utf-8"))
     assert "version 2.0 of 15 October 2020 replaces version 1.0 of 20 May 2019" in en
     assert "you now have a urine pregnancy test" in en
     assert "test de grossesse dans les urines" in fr
@@ -188,11 +191,30 @@ def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
     path.write_text(text, encoding="utf-8")
     done = run_cli("check", folder)
     assert done.returncode == 0, done.stdout + done.stderr
+    # the build writes the new-information sheet, lists it in its summary and manifest
+    done = run_cli("build", folder, "--only", "consent", "--lang", "en",
+                   "--output", tmp_path / "built", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = tmp_path / "built" / folder.name
+    assert f"{folder.name}: consent 2.0 -> 2.1: new-information sheet for participants already " \
+           "enrolled: consent/new-information.fr.{html,pdf}, consent/new-information.en.{html,pdf}" \
+           in done.stdout
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e["path"]: e["sha256"] for e in manifest["outputs"]}
+    for ext in ("html", "pdf"):
+        path = f"consent/new-information.en.{ext}"
+        assert listed[path] == hashlib.sha256((built / path).read_bytes()).hexdigest()
+    assert "consent/new-information.fr.html" not in listed  # --lang en
+    sheet = normalize((built / "consent" / "new-information.en.html").read_text(encoding="utf-8"))
+    assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
+    assert "or a bruise." in sheet and "urine pregnancy test" not in sheet  # only what is new
+    text = " ".join(pdf_text(built / "consent" / "new-information.en.pdf").split())
+    assert "New information about the study" in text and "or a bruise." in text
     done = run_cli("diff", folder, "--from", "HEAD", "--no-pdf", "--lang", "en",
                    "--output", tmp_path / "out", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     package = tmp_path / "out" / folder.name / "amendments" / "2.0-to-2.0-working"
-    sheet = (package / "new-information.en.html").read_text(encoding="utf-8")
+    sheet = normalize((package / "new-information.en.html").read_text(encoding="utf-8"))
     assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
     assert "or a bruise." in sheet
     listing = (package / "documents.txt").read_text(encoding="utf-8")

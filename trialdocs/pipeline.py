@@ -166,6 +166,11 @@ def plan_full(checked, output_root: Path, inputs: Inputs, options, digest: str) 
     result.costs = cache.get("costs", {}) if cache else {}
     for _, module in document_modules(checked.documents):
         result.targets += module.targets(model)
+    if "consent" in checked.documents:  # re-consent: what changed since the last consent version
+        from .amend.newinfo import build_targets
+        sheets, note = build_targets(checked, model)
+        result.targets += sheets
+        result.notes += [note] if note else []
     if any(t.renderer == HTML_RENDERER for t in result.targets):
         from . import assets
         result.targets += assets.targets()  # the fonts every HTML page loads

@@ -336,7 +336,7 @@ def amendment_package(folder: Path, from_revision: str, to_revision: str | None 
                       documents, warnings=warnings)
     files = render.package_files(old, new, rows, amendments, documents, pdf)
     files["registry-changes.txt"] = registry_changes(old, new).encode("utf-8")
-    files.update(render.new_information(old, new, changes, amendments, names, pdf, langs))
+    files.update(render.new_information(old, new, changes, amendments, pdf, langs))
     write_package(package.folder, files)
     package.files = sorted(files)
     return package

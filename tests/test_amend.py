@@ -80,10 +80,10 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def full(repo, tmp_path_factory):
-    """Every document, HTML only: 1.0 (found by its version number) to HEAD."""
+    """Every document, HTML only: 1.0 (found by its version number) to the working tree."""
     from trialdocs.amend.package import amendment_package
 
-    return amendment_package(repo, "1.0", "HEAD", tmp_path_factory.mktemp("out"), pdf=False)
+    return amendment_package(repo, "1.0", None, tmp_path_factory.mktemp("out"), pdf=False)
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +138,15 @@ def test_documents_list_new_modified_unchanged_with_sha(full):
     assert "tracked changes: consent/tenon.en.redline.html" in text
     for path, status in statuses.items():
         assert f"{path}: {status}" in text
-    import hashlib
-    tenon = next(d for d in full.documents if d.path == "consent/tenon.en.html")
-    assert hashlib.sha256(tenon.new).hexdigest() in text
+    # the SHA-256 of the files the build of the working tree wrote, from its manifest
+    built = full.folder.parents[1]
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    sha = {e["path"]: e["sha256"] for e in manifest["outputs"]}
+    assert sha["consent/tenon.en.html"] == \
+        hashlib.sha256((built / "consent/tenon.en.html").read_bytes()).hexdigest()
+    assert f"  consent/tenon.en.html\n    previous sha256 " in text
+    assert f"    new      sha256 {sha['consent/tenon.en.html']}\n" in text
+    assert "consent/tenon.en.pdf" not in text  # HTML only (--no-pdf)
     assert "1.0 (2019-05-20)" in text and "2.0 (2020-10-15)" in text
 
 
@@ -168,6 +174,19 @@ def test_consent_redline_pdf_shows_deleted_and_inserted_text(with_pdf):
     assert "urine pregnancy test" in " ".join(text.split())
     summary = pdf_text(folder / "summary-of-changes.pdf")
     assert "Description of change" in summary
+
+
+def test_documents_list_html_and_pdf_from_the_manifests(with_pdf):
+    package = with_pdf[0].folder
+    built = package.parents[1]
+    sha = {e["path"]: e["sha256"] for e in json.loads(
+        (built / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    text = (package / "documents.txt").read_text(encoding="utf-8")
+    for path in ("consent/tenon.en.html", "consent/tenon.en.pdf"):
+        assert f"  {path}\n    previous sha256 " in text
+        assert f"    new      sha256 {sha[path]}\n" in text
+    listing = (package / "documents.html").read_text(encoding="utf-8")
+    assert f'<td class="sha">{sha["consent/tenon.en.pdf"]}; ' in listing
 
 
 def test_package_is_byte_identical_on_a_second_run(with_pdf):

@@ -181,8 +181,14 @@ def build_targets(checked, model: dict) -> tuple[list[Target], str]:
         return [], ""
     if old is None:
         return [], ""
-    amendments = new_amendments(old, data)
-    relevant = due(old, data, diff(old, data), amendments)
+    try:
+        amendments = new_amendments(old, data)
+        relevant = due(old, data, diff(old, data), amendments)
+    except (AttributeError, TypeError, ValueError):
+        # the earlier version was loaded, not checked: one that cannot be compared
+        # must not stop a build that checks clean; the summary says so
+        return [], (f"{checked.slug}: no new-information sheet: consent {_consent(old)[0]} "
+                    f"(git {commit[:12]}) cannot be compared with {current}")
     if not relevant:
         return [], ""
     out = []

@@ -7,8 +7,6 @@ PDFs are laid out by trialdocs.pdf from the HTML rendered here.
 
 from __future__ import annotations
 
-import hashlib
-
 from ..render import html_context, render_template, strings
 from .redline import redline
 
@@ -107,8 +105,7 @@ def _document_rows(documents) -> list[dict]:
     return [{"path": d.path, "document": d.document, "status": d.status,
              "old_version": d.old_version if d.old is not None else "",
              "new_version": d.new_version if d.new is not None else "",
-             "old_sha": hashlib.sha256(d.old).hexdigest() if d.old is not None else "",
-             "new_sha": hashlib.sha256(d.new).hexdigest() if d.new is not None else "",
+             "files": d.files,
              "redline": d.path[:-len(".html")] + ".redline.html" if d.status == "modified" else ""}
             for d in sorted(documents, key=lambda d: (order[d.status], d.path))]
 

@@ -88,15 +88,17 @@ def full(repo, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def with_pdf(repo, tmp_path_factory):
-    """One consent form with PDFs, twice, into two output folders."""
+    """One consent form with PDFs, twice into the same output folder: (the package,
+    its files after the first run, its files after the second)."""
     from trialdocs.amend.package import amendment_package
 
+    out = tmp_path_factory.mktemp("pdf")
     runs = []
     for _ in range(2):
-        out = tmp_path_factory.mktemp("pdf")
-        runs.append(amendment_package(repo, "1.0", None, out, only=["consent"], sites=["tenon"],
-                                      langs=["en"]))
-    return runs
+        package = amendment_package(repo, "1.0", None, out, only=["consent"], sites=["tenon"],
+                                    langs=["en"])
+        runs.append(_files(package.folder))
+    return package, *runs
 
 
 def _files(folder):
@@ -190,8 +192,9 @@ def test_documents_list_html_and_pdf_from_the_manifests(with_pdf):
 
 
 def test_package_is_byte_identical_on_a_second_run(with_pdf):
-    first, second = (_files(run.folder) for run in with_pdf)
-    assert first and first == second
+    _, first, second = with_pdf
+    assert "consent/tenon.en.redline.pdf" in first and "summary-of-changes.pdf" in first
+    assert first == second
 
 
 def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
@@ -226,7 +229,8 @@ def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
     assert "consent/new-information.fr.html" not in listed  # --lang en
     sheet = normalize((built / "consent" / "new-information.en.html").read_text(encoding="utf-8"))
     assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
-    assert "or a bruise." in sheet and "urine pregnancy test" not in sheet  # only what is new
+    assert "or a bruise. (how often: very common (more than 1 woman in 10))" in sheet
+    assert "urine pregnancy test" not in sheet  # only what is new
     text = " ".join(pdf_text(built / "consent" / "new-information.en.pdf").split())
     assert "New information about the study" in text and "or a bruise." in text
     done = run_cli("diff", folder, "--from", "HEAD", "--no-pdf", "--lang", "en",

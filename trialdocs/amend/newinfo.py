@@ -140,6 +140,16 @@ def lay_text(value, lang: str) -> str:
     if isinstance(value, dict):
         if value and all(isinstance(v, str) for v in value.values()):
             return localized(value, lang)
+        if "text" in value:  # a record (a risk): its text, its other facts in brackets
+            from ..render import strings
+
+            s = strings(lang)
+            facts = [(key, lay_text(v, lang)) for key, v in value.items() if key != "text"]
+            extra = "; ".join(f"{s[key].lower()}{s['colon']} {text}"
+                              if isinstance(s.get(key), str) else text
+                              for key, text in facts if text)
+            main = lay_text(value["text"], lang)
+            return f"{main} ({extra})" if extra else main
         return "; ".join(t for t in (lay_text(v, lang) for v in value.values()) if t)
     if isinstance(value, list):
         return "\n".join(f"- {lay_text(v, lang)}" for v in value)

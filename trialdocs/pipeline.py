@@ -106,9 +106,10 @@ class Plan:
                       or not self.intact(t.path)]
 
 
-def select(targets, only=None, sites=None, langs=None, pdf=True):
+def select(targets, only=None, sites=None, langs=None, formats=None, pdf=True):
     """The targets a build was asked for: --only documents, --site and --lang filters,
-    and --no-pdf (``pdf=False``), which leaves out every PDF.
+    output formats (``trialdocs diff --no-pdf`` builds HTML only), and ``pdf=False``
+    (``trialdocs build --no-pdf``), which leaves out every PDF and nothing else.
 
     Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
     PDFs left out are neither built nor removed: an earlier build's PDFs stay, with their
@@ -119,12 +120,13 @@ def select(targets, only=None, sites=None, langs=None, pdf=True):
             and (t.document == "assets"
                  or (not only or t.document in only)
                  and (not sites or t.site in sites)
-                 and (not langs or t.lang in langs))]
+                 and (not langs or t.lang in langs)
+                 and (not formats or t.path.rpartition(".")[2] in formats))]
 
 
 def _options(options) -> dict:
     return {"only": options.only, "sites": options.sites, "langs": options.langs,
-            "pdf": options.pdf}
+            "formats": options.formats, "pdf": options.pdf}
 
 
 def plan_cached(folder: Path, output_root: Path, inputs: Inputs, options) -> Plan | None:
@@ -171,6 +173,11 @@ def plan_full(checked, output_root: Path, inputs: Inputs, options, digest: str) 
     result.costs = cache.get("costs", {}) if cache else {}
     for _, module in document_modules(checked.documents):
         result.targets += module.targets(model)
+    if "consent" in checked.documents:  # re-consent: what changed since the last consent version
+        from .amend.newinfo import build_targets
+        sheets, note = build_targets(checked, model)
+        result.targets += sheets
+        result.notes += [note] if note else []
     if any(t.renderer == HTML_RENDERER for t in result.targets):
         from . import assets
         result.targets += assets.targets()  # the fonts every HTML page loads

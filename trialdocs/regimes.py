@@ -171,6 +171,11 @@ def _value(data: dict, dotted_path: str):
     return data
 
 
+# The order a reader meets the frameworks in: the national law first, then the
+# EU or US rules, the GCP guideline, and data protection last.
+FRAMEWORK_ORDER = [FR, EU, EU_CTD, US_CR, US_FDA, US_HIPAA, ICH, ICH_R2, GDPR]
+
+
 def framework(regimes, data: dict, s: dict) -> list[str]:
     """The sentences naming the legal framework of the declared regimes, in one language.
 
@@ -178,7 +183,7 @@ def framework(regimes, data: dict, s: dict) -> list[str]:
     sentence per value of that field (the French RIPH category), and none when
     the field is absent (``check`` asks for it)."""
     out = []
-    for regime in regimes:
+    for regime in sorted(regimes, key=FRAMEWORK_ORDER.index):
         entry = REGIMES[regime]
         sentence = s["framework"].get(regime) if entry.framework else None
         if isinstance(sentence, dict):

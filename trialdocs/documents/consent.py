@@ -21,7 +21,7 @@ from ..load import dotted
 from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
-from ..registry.identifiers import CTIS_NUMBER
+from ..registry.identifiers import eu_number_label
 from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Layout, Target
@@ -415,9 +415,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "org_study_id": ident.get("org_study_id"),
             "nct_id": ident.get("nct_id"),
             "eu_ct_number": regulatory.get("eu_ct_number"),
-            # a number of CTIS's form is an EU CT number; any other, a EudraCT number
-            "eu_ct_label": "eu_ct_number" if CTIS_NUMBER.match(str(regulatory.get(
-                "eu_ct_number") or "")) else "eudract_number",
+            "eu_ct_label": eu_number_label(regulatory.get("eu_ct_number")),
             "id_rcb": regulatory.get("id_rcb"),
             # as of this version: the planned number, not the registry's actual one (planned.py)
             "enrollment": planned.enrollment(model)

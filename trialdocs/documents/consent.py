@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import codes, designs, locales, planned, regimes
 from ..errors import ERROR, WARNING, Diagnostic
-from ..load import dotted
+from ..load import dotted, texts
 from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
@@ -248,7 +248,7 @@ EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold 
 
 def _check_exculpatory(checked):
     """STR-NO-EXCULP: no wording that makes a participant give up rights."""
-    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
+    for path, text in texts(checked.source.data.get("consent") or {}, ("consent",)):
         lowered = text.lower()
         for phrase in EXCULPATORY:
             if phrase in lowered:
@@ -262,25 +262,14 @@ def _check_regime_terms(checked):
     """A consent text may not promise what only an undeclared regime gives (CTIS under
     the EU Directive): the regime's own sentence says it, when the regime is declared."""
     declared = declared_regimes(checked.source.data)
-    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
+    for path, text in texts(checked.source.data.get("consent") or {}, ("consent",)):
         for term, regime in regimes.foreign_terms(text, declared):
             checked.diagnostics.append(Diagnostic(
                 *checked.source.where(path), WARNING, dotted(path),
                 f"mentions '{term}', which belongs to {codes.REGIMES[regime]} ({regime}), "
                 "not a declared regime",
-                f"remove it: the consent form says where results are published, as the "
-                f"declared regimes ask", code="consent"))
-
-
-def _consent_texts(value, path):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _consent_texts(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _consent_texts(item, path + (index,))
+                "remove it: the consent form says where results are published, as the "
+                "declared regimes ask", code="consent"))
 
 
 def readability(data, lang):

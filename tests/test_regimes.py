@@ -108,3 +108,20 @@ def test_check_warns_of_ctis_in_a_form_under_the_directive(example_copy):
     assert warning.severity == "warning" and warning.path == "consent.results.en"
     assert warning.file.endswith("patient.yaml") and warning.line > 1
     assert "belongs to EU Clinical Trials Regulation 536/2014 (eu_ctr)" in warning.message
+
+
+@pytest.mark.parametrize("declared,number,warned", [
+    (["eu_ctd"], "2019-000000-00", ""), (["eu_ctr"], "2025-500001-12-00", ""),
+    (["eu_ctr"], "2019-000000-00", "'2019-000000-00' is a EudraCT number; a trial under eu_ctr"),
+    (["eu_ctd"], "2025-500001-12-00", "is an EU CT number from CTIS; a trial under eu_ctd"),
+])
+def test_eu_number_has_the_form_of_the_declared_eu_regime(declared, number, warned):
+    from trialdocs.load import load_protocol
+    from trialdocs.rules import Rules
+
+    source, _ = load_protocol(EXAMPLE)
+    source.data["regulatory"].update(regimes=["fr_csp", *declared], eu_ct_number=number)
+    found = [d for d in Rules(source, "nct03970954").run() if d.path == "regulatory.eu_ct_number"]
+    assert [warned in d.message for d in found] == ([True] if warned else [])
+    if found:
+        assert found[0].severity == "warning" and found[0].file.endswith("trial.yaml")

@@ -18,7 +18,8 @@ from .documents import BY_NAME
 from .errors import ERROR, WARNING, Diagnostic
 from .model import lookup
 from .load import Source, dotted
-from .placeholders import find as find_placeholders
+from .placeholders import find as find_placeholders, strip as strip_placeholders
+from .registry.identifiers import eu_number_label
 from .validate import suggest
 
 AGE_UNIT_DAYS = {"Years": 365.25, "Months": 30.4375, "Weeks": 7, "Days": 1,
@@ -65,6 +66,7 @@ class Rules:
         self.ages()
         self.dates()
         self.regime_periods()
+        self.eu_number()
         self.status_rules()
         self.design()
         self.illustrative_paths()
@@ -302,6 +304,30 @@ class Rules:
             self.warning(("regulatory", "regimes", i),
                          f"{code} ({codes.REGIMES[code]}) applies {period}, not at the date of "
                          f"{documents}", hint)
+
+    def eu_number(self):
+        """The EU number has the form of the declared EU regime's register: an EU CT
+        number from CTIS (YYYY-5NNNNN-NN-NN) under the Regulation, a EudraCT number
+        (YYYY-NNNNNN-NN) under the Directive. A trial moved from the Directive to the
+        Regulation got a new number from CTIS; its EudraCT number stays a secondary id."""
+        number = self.get("regulatory", "eu_ct_number")
+        declared = self.get("regulatory", "regimes", default=[]) or []
+        if not isinstance(number, str) or strip_placeholders(number) != number:
+            return
+        kind = eu_number_label(number)
+        if regimes.EU in declared and kind != "eu_ct_number":
+            self.warning(("regulatory", "eu_ct_number"),
+                         f"'{number}' is a EudraCT number; a trial under {regimes.EU} has an "
+                         "EU CT number from CTIS (YYYY-5NNNNN-NN-NN)",
+                         "give the EU CT number (a EudraCT number goes in "
+                         f"identification.secondary_ids), or declare {regimes.EU_CTD} if the "
+                         "trial runs under the Directive")
+        elif regimes.EU_CTD in declared and regimes.EU not in declared \
+                and kind == "eu_ct_number":
+            self.warning(("regulatory", "eu_ct_number"),
+                         f"'{number}' is an EU CT number from CTIS; a trial under "
+                         f"{regimes.EU_CTD} has a EudraCT number (YYYY-NNNNNN-NN)",
+                         f"declare {regimes.EU} if the trial was authorised under the Regulation")
 
     def status_rules(self):
         status = self.get("status", "overall_status")

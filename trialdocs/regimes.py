@@ -11,16 +11,10 @@ specific is printed unless one of them asks for it. Each entry says:
   consent form prints, by the section that prints them.
 - ``clocks``: the reporting timelines the site manual lists (keys under
   ``manual.clocks``: who and what, deadline, source).
-
-The consent elements each regime requires are the ``regimes`` column of
-``trialdocs.documents.consent.ELEMENTS`` (one row per element, as consent.md
-§1f lists them); ``consent.regime_elements(regime)`` reads that column for one
-regime (this module imports nothing of the documents: no import cycle).
-
-- ``framework``: the consent form names the legal framework of each declared
-  regime (the i18n key ``framework.<code>``); a regime whose sentence depends on
-  protocol data (the French RIPH category) says which field picks the variant
-  (``framework_by``, a dotted path; the strings file keys the variants by value).
+- ``framework_by``: the consent form names the legal framework of each
+  declared regime (the i18n key ``framework.<code>``); when the sentence
+  depends on protocol data (the French RIPH category), the dotted path of the
+  field that picks it (the strings file keys the variants by value).
 - ``results``: where the overall results will be published, as the regime
   requires it (CTIS under the EU Regulation, the EU Clinical Trials Register
   under the former Directive), printed with the form's results section.
@@ -32,6 +26,11 @@ regime (this module imports nothing of the documents: no import cycle).
   then (R3)) so that ``check`` can say which one was in force instead.
 - ``terms``: words that belong to this regime only (CTIS); ``check`` warns when
   a consent text uses one and the regime is not declared.
+
+The consent elements each regime requires are the ``regimes`` column of
+``trialdocs.documents.consent.ELEMENTS`` (one row per element, as consent.md
+§1f lists them); ``consent.regime_elements(regime)`` reads that column for one
+regime (this module imports nothing of the documents: no import cycle).
 
 Adding a regime (UK HRA, say) is one entry here, its code in
 ``codes.REGIMES``, its strings in each language file, and its elements'
@@ -55,7 +54,6 @@ class Regime:
     consent: tuple = ()                  # (section, i18n key) the consent form prints
     clocks: tuple = ()                   # keys under manual.clocks, in order
     authority_statement: bool = False    # a health-authority authorisation is part of it
-    framework: bool = True               # the consent form names it (i18n framework.<code>)
     framework_by: str = ""               # dotted path of the value that picks the sentence
     results: str = ""                    # i18n key: where the overall results are published
     period: tuple = (None, None)         # (first day, last day) it applies, ISO; None: open
@@ -185,7 +183,7 @@ def framework(regimes, data: dict, s: dict) -> list[str]:
     out = []
     for regime in sorted(regimes, key=FRAMEWORK_ORDER.index):
         entry = REGIMES[regime]
-        sentence = s["framework"].get(regime) if entry.framework else None
+        sentence = s["framework"].get(regime)
         if isinstance(sentence, dict):
             sentence = sentence.get(str(_value(data, entry.framework_by)))
         if sentence and sentence not in out:

@@ -140,7 +140,7 @@ def test_missing_risks_fails_check_and_keeps_previous_output(example_copy, tmp_p
     assert result.returncode == 1
     assert re.search(r"patient\.yaml:\d+:\d+: error: consent\.risks: consent element EL-RISKS "
                      r"\(Foreseeable risks, discomforts, inconveniences\) is missing "
-                     r"\(required by .*EU Clinical Trials Regulation.*; add consent\.risks\)",
+                     r"\(required by .*EU Clinical Trials Directive.*; add consent\.risks\)",
                      result.stdout), result.stdout
     result = run_cli("build", example_copy, "--only", "consent", "--output", out)
     assert result.returncode == 1
@@ -233,3 +233,27 @@ def test_consent_form_is_numbered_on_its_own_with_signatures_by_the_statements(b
     first = form[0]
     assert s["consent_statements"]["questions"][:30] in first and s["participant"] in first
     assert s["signature"] in first
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_forms_follow_the_rules_in_force_at_their_date(built, lang):
+    """Authorised in 2019 under the EU Directive, dated 2020: the form names the loi Jardé
+    category and the Directive, cites ICH E6(R2) and the EU Clinical Trials Register
+    (EudraCT), and promises nothing of the Regulation (CTIS) or of ICH E6(R3)."""
+    found = text(built / "consent" / f"tenon.{lang}.pdf")
+    expected = {
+        "fr": ["recherche impliquant la personne humaine (RIPH) de catégorie 1 : une recherche "
+               "interventionnelle", "(article L1121-1 1° du Code de la santé publique, loi Jardé)",
+               "directive européenne relative aux essais cliniques (directive 2001/20/CE)",
+               "bonnes pratiques cliniques, ICH E6(R2)",
+               "registre européen des essais cliniques (EudraCT)", "Numéro EudraCT 2019-000000-00"],
+        "en": ["research involving the human person (RIPH), category 1: interventional research",
+               "(French Public Health Code, article L1121-1 1°, loi Jardé)",
+               "European Clinical Trials Directive (Directive 2001/20/EC)",
+               "good clinical practice, ICH E6(R2)",
+               "EU Clinical Trials Register (EudraCT)", "EudraCT number 2019-000000-00"],
+    }[lang]
+    for phrase in expected:
+        assert normalize(phrase) in found, phrase
+    for phrase in ("CTIS", "536/2014", "E6(R3)"):
+        assert phrase not in found, phrase

@@ -112,10 +112,12 @@ def flag(required=False, **kw):
     return _about(dict(type="boolean", required=required), kw)
 
 
-def integer(required=False, min=None, **kw):
+def integer(required=False, min=None, max=None, **kw):
     rule = dict(type="integer", required=required)
     if min is not None:
         rule["min"] = min
+    if max is not None:
+        rule["max"] = max
     return _about(rule, kw)
 
 
@@ -518,10 +520,10 @@ SCHEMA = {
 
     # ---- regulatory frame (decides which consent rules apply) -----------
     "regulatory": record({
-        "regimes": items(code(codes.REGIMES), True, 1, doc='`us_common_rule`, `us_fda`, `ich_e6r3`, `eu_ctr`, `fr_csp`, `gdpr` (7.1)', ex=['ich_e6r3', 'eu_ctr', 'fr_csp', 'gdpr']),
+        "regimes": items(code(codes.REGIMES), True, 1, doc='`us_common_rule`, `us_fda`, `us_hipaa`, `ich_e6r2`, `ich_e6r3`, `eu_ctd`, `eu_ctr`, `fr_csp`, `gdpr`: each applies in its period, at the documents\' date (7.1)', ex=['ich_e6r2', 'eu_ctd', 'fr_csp', 'gdpr']),
         "us_fda_applicable_clinical_trial": flag(doc='An "applicable clinical trial" under US FDAAA 801: consent documents then carry the required ClinicalTrials.gov sentence', ex=False),
-        "riph_category": integer(min=1, doc='French RIPH category (loi Jardé), 1 or more', ex=1),
-        "eu_ct_number": text(doc='EU trial number; printed on consent documents. Quote it', when='under `eu_ctr`', ex='2019-000000-00'),
+        "riph_category": integer(min=1, max=3, doc='The research\'s category under the French Code de la santé publique, art. L1121-1 (loi Jardé): `1` interventional, `2` interventional with minimal risks and constraints, `3` non-interventional; the consent form names it', when='under `fr_csp`', ex=1),
+        "eu_ct_number": text(doc='EU trial number (EU CT number under `eu_ctr`, EudraCT number under `eu_ctd`); printed on consent documents. Quote it', when='under `eu_ctr` or `eu_ctd`', ex='2019-000000-00'),
         "id_rcb": text(doc='French ID-RCB number; printed on consent documents. Quote it', ex='2019-A00000-00'),
         "approvals": record({
             "ethics": record({"committee": text(True, doc='The ethics committee', when='yes, when `ethics` is given', ex='CPP Île-de-France (example)'), "date": text(True, regex=DATE_RE, doc='Date of the favourable opinion', when='yes, when `ethics` is given', ex='2019-09-12'),

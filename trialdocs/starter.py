@@ -408,7 +408,14 @@ HIPAA = {
 }
 REGIME_BLOCKS = {
     "any": {},
+    "ich_e6r2": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
     "ich_e6r3": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
+    "eu_ctd": {
+        ("regulatory", "eu_ct_number"): Text("EudraCT number"),
         ("consent", "data_protection"): DATA_PROTECTION,
     },
     "eu_ctr": {

@@ -21,6 +21,7 @@ from ..load import dotted, texts
 from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
+from ..registry.identifiers import eu_number_label
 from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Layout, Target
@@ -28,6 +29,7 @@ from ..targets import Layout, Target
 ALL = frozenset(codes.REGIMES)
 US_CR, US_FDA, US_HIPAA, ICH, EU, FR, GDPR = (regimes.US_CR, regimes.US_FDA, regimes.US_HIPAA,
                                               regimes.ICH, regimes.EU, regimes.FR, regimes.GDPR)
+ICH_R2, EU_CTD = regimes.ICH_R2, regimes.EU_CTD  # the instruments R3 and the CTR replaced
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ ELEMENTS = [
     E("STR-PAGING", "Page X of Y on every page"),
     E("STR-INITIALS", "Initials box on every page of the information sheet", frozenset({FR})),
     E("STR-IDS", "Trial identifiers", ALL, ("identification.org_study_id",),
-      extra={EU: ("regulatory.eu_ct_number",)}),
-    E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, FR}),
+      extra={EU: ("regulatory.eu_ct_number",), EU_CTD: ("regulatory.eu_ct_number",)}),
+    E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, EU_CTD, FR}),
       ("consent.interviewer_role",)),
     E("STR-TIME", "Time to decide"),
     # B. content
@@ -88,13 +90,13 @@ ELEMENTS = [
     E("EL-BENEFITS", "Expected benefits (or none)", ALL, ("consent.benefits",)),
     E("EL-ALTERN", "Alternatives", ALL, ("consent.alternatives",)),
     E("EL-AFTER", "Care after the trial, after early stop, after exclusion",
-      frozenset({FR, EU, ICH}), ("consent.after_trial",)),
+      frozenset({FR, EU, ICH, ICH_R2}), ("consent.after_trial",)),
     E("EL-CONFID", "Confidentiality of records", ALL, ("consent.confidentiality",)),
     E("EL-FDA-INSPECT", "FDA may inspect records", frozenset({US_FDA})),
     E("EL-ACCESS", "Direct access to source records by monitors, auditors, committees, regulators",
-      frozenset({ICH, EU, FR})),
+      frozenset({ICH, ICH_R2, EU, FR})),
     E("EL-DATA", "Data handling, including after withdrawal; GDPR items",
-      frozenset({ICH, EU, FR, GDPR}),
+      frozenset({ICH, ICH_R2, EU, EU_CTD, FR, GDPR}),
       ("consent.data_protection.controller", "consent.data_protection.recipients",
        "consent.data_protection.retention", "consent.data_protection.on_withdrawal"),
       extra={GDPR: ("consent.data_protection.dpo_contact", "consent.data_protection.legal_basis",
@@ -113,15 +115,17 @@ ELEMENTS = [
     E("EL-TERMINATION", "When the investigator or sponsor may end participation", ALL,
       ("consent.termination",)),
     E("EL-COSTS", "Extra costs to the participant", ALL, ("consent.costs",)),
-    E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, FR}),
+    E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, ICH_R2, FR}),
       ("consent.compensation|consent.payment",)),
     E("EL-NEWINFO", "New findings will be shared"),
     E("EL-NUMBER", "Approximate number of participants", ALL, ("design.enrollment.count",)),
-    E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, EU, FR}),
+    E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, ICH_R2, EU, FR}),
       ("consent.results",)),
     E("EL-HEALTH-INFO", "Right to access own health information", frozenset({FR})),
     E("EL-ETHICS-AUTH", "Ethics committee opinion and competent authority authorisation",
       frozenset({FR}), ("regulatory.approvals.ethics", "regulatory.approvals.competent_authority")),
+    E("EL-FRAMEWORK", "Legal framework of the declared regimes named (French RIPH category)",
+      ALL, extra={FR: ("regulatory.riph_category",)}),
     E("EL-EXCLUSION", "No concurrent research / exclusion period / national volunteers file",
       frozenset({FR}), when="exclusion"),
     E("EL-FUTURE-USE", "Future use of de-identified data or samples", frozenset({US_CR}),
@@ -135,7 +139,7 @@ ELEMENTS = [
     # C. signature page and copies
     E("SIG-PARTICIPANT", "Participant name, signature, date"),
     E("SIG-OBTAINER", "Person obtaining consent: name, role, signature, date",
-      frozenset({ICH, EU, FR})),
+      frozenset({ICH, ICH_R2, EU, FR})),
     E("SIG-WITNESS", "Impartial witness block", ALL, when="witness"),
     E("SIG-LAR", "Legally authorised representative block", ALL, when="incapacitated"),
     E("SIG-OPTIONAL", "Separate opt-in for optional parts", ALL, when="optional"),
@@ -233,6 +237,7 @@ def check(checked) -> None:
                     "a randomized trial's consent form lists its groups in the participants' "
                     "words; add arms[].lay", code="consent"))
     _check_exculpatory(checked)
+    _check_regime_terms(checked)
     _check_readability(checked)
 
 
@@ -251,6 +256,20 @@ def _check_exculpatory(checked):
                     *checked.source.where(path), ERROR, dotted(path),
                     f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
                     "a consent form may not make the participant waive rights", code="consent"))
+
+
+def _check_regime_terms(checked):
+    """A consent text may not promise what only an undeclared regime gives (CTIS under
+    the EU Directive): the regime's own sentence says it, when the regime is declared."""
+    declared = declared_regimes(checked.source.data)
+    for path, text in texts(checked.source.data.get("consent") or {}, ("consent",)):
+        for term, regime in regimes.foreign_terms(text, declared):
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(path), WARNING, dotted(path),
+                f"mentions '{term}', which belongs to {codes.REGIMES[regime]} ({regime}), "
+                "not a declared regime",
+                "remove it: the consent form says where results are published, as the "
+                "declared regimes ask", code="consent"))
 
 
 def readability(data, lang):
@@ -385,6 +404,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "org_study_id": ident.get("org_study_id"),
             "nct_id": ident.get("nct_id"),
             "eu_ct_number": regulatory.get("eu_ct_number"),
+            "eu_ct_label": eu_number_label(regulatory.get("eu_ct_number")),
             "id_rcb": regulatory.get("id_rcb"),
             # as of this version: the planned number, not the registry's actual one (planned.py)
             "enrollment": planned.enrollment(model)
@@ -406,7 +426,10 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "c": _localize_all({k: v for k, v in consent.items() if k != "readability"}, lang),
         # what the declared regimes print (trialdocs.regimes): i18n keys by section
         "regime_text": {section: regimes.consent_strings(order, section)
-                        for section in ("confidentiality", "rights")},
+                        for section in ("confidentiality", "rights")}
+        | {"results": regimes.results_strings(order)},
+        # the legal framework each declared regime names (trialdocs.regimes.framework)
+        "framework": regimes.framework(order, model, s),
         "regimes": {"gdpr": GDPR in declared, "hipaa": US_HIPAA in declared,
                     "common_rule": US_CR in declared,
                     "act": bool(regulatory.get("us_fda_applicable_clinical_trial"))},
@@ -512,6 +535,8 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
             found += [ctx["site"]["investigator"], ctx["site"]["emergency_phone"]]
         if element.id == "EL-NUMBER":
             found.append(str(ctx["study"]["enrollment"]))
+        if element.id == "EL-FRAMEWORK":
+            found += ctx["framework"]
         if element.id == "EL-ETHICS-AUTH":
             found.append(ctx["approvals"]["ethics"]["committee"])
         if element.id == "EL-INJURY" and ctx["insurance"]:

@@ -26,6 +26,7 @@ from .. import designs, locales, regimes
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, language_of, localized, lookup
+from ..registry.identifiers import eu_number_label
 from ..i18n import strings
 from ..targets import Layout, Target
 from ..translations import language, leaks, variant
@@ -745,6 +746,7 @@ def context(model: dict, lang: str) -> dict:
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
+            "eu_ct_label": eu_number_label(regulatory.get("eu_ct_number")),
             "id_rcb": regulatory.get("id_rcb") or "",
             "protocol_version": protocol["version"],
             "protocol_date": format_date(protocol["version_date"], lang, country),

@@ -254,7 +254,7 @@ def _criteria_checks(eligibility: dict, problem):
 # or None for a one-page report form, whether the protocol needs it). Titles, intros,
 # columns and fields are template strings (manual.forms.<key> in templates/i18n).
 FORMS = (
-    ("screening_log", 12, lambda model: True),
+    ("screening_log", 10, lambda model: True),   # under the chapter title: 2 rows fewer
     ("delegation_log", 12, lambda model: True),
     ("deviation_log", 12, lambda model: True),
     ("temperature_log", 14, lambda model: any(i.get("storage") for i in model.get("interventions") or []

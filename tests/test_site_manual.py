@@ -363,7 +363,8 @@ def test_contact_directory_lists_the_laboratories_samples_go_to(built, model, la
     labs = _laboratories()
     assert len(labs) >= 2
     for lab in labs:
-        for value in (_in(lab["name"], lang), _in(lab["role"], lang), lab["contact"], lab["phone"],
+        for value in (_in(lab["name"], lang), _in(lab["role"], lang), _in(lab["contact"], lang),
+                      lab["phone"],
                       lab["email"], lab["address"]["street"], _in(lab["hours"], lang)):
             assert flat(value) in directory, (lab["id"], value)
         for sample in lab["samples"]:

@@ -647,7 +647,7 @@ SCHEMA = {
             "name": staff(True, doc="The laboratory's name", ex={"en": "Central immunology laboratory, Hôpital Pitié-Salpêtrière", "fr": "Laboratoire central d'immunologie, Hôpital Pitié-Salpêtrière"}),
             "role": staff(doc="What it does for the study (central laboratory, biobank, reading centre …)", ex={"en": "Central laboratory: Treg immunophenotyping", "fr": "Laboratoire central : immunophénotypage des Treg"}),
             "address": like(ADDRESS, kind="Address", doc="Where samples are sent"),
-            "contact": text(doc="The person or desk to ask for", ex="Sample reception desk"),
+            "contact": staff(doc="The person or desk to ask for, one text or one per language", ex={"en": "Sample reception, IL-2 miscarriage study", "fr": "Réception des échantillons, étude IL-2 fausses couches"}),
             "phone": text(doc="Phone number; quote it", ex="+33 1 00 00 00 40"),
             "email": text(regex=EMAIL_RE, doc="E-mail address", ex="labo-central-il2@example.org"),
             "hours": staff(doc="When it receives samples", ex={"en": "Monday to Thursday, 8:00 to 16:00", "fr": "Du lundi au jeudi, de 8 h à 16 h"}),

@@ -451,7 +451,7 @@ def _contact(contact: dict | None, lang: str) -> dict | None:
 def _laboratories(manual: dict, lang: str) -> list[dict]:
     """The laboratories samples go to, each with what it receives and how it is shipped."""
     return [{"id": lab.get("id") or "", "name": localized(lab.get("name"), lang),
-             "role": localized(lab.get("role"), lang), "contact": lab.get("contact") or "",
+             "role": localized(lab.get("role"), lang), "contact": localized(lab.get("contact"), lang),
              "address": format_address(lab.get("address")), "phone": lab.get("phone") or "",
              "email": lab.get("email") or "", "hours": localized(lab.get("hours"), lang),
              "samples": [{"what": localized(x.get("what"), lang),

@@ -29,6 +29,10 @@ SPILLS = {"toc", "form"}   # their last lines alone on a page are never excused
 
 
 def _walk(box):
+    """A box and its descendants in the flow: a fixed or absolute box (the draft mark,
+    repeated on every page) is not content of the page."""
+    if box.style["position"] in ("fixed", "absolute"):
+        return
     yield box
     for child in getattr(box, "children", ()) or ():
         yield from _walk(child)

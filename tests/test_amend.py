@@ -8,6 +8,8 @@ amendment: screening window, urine pregnancy test, consent texts) and 2.0
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLE, run_cli
+from pdftext import normalize
 from pdftext import text as pdf_text
 
 GIT = shutil.which("git")
@@ -77,23 +80,25 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def full(repo, tmp_path_factory):
-    """Every document, HTML only: 1.0 (found by its version number) to HEAD."""
+    """Every document, HTML only: 1.0 (found by its version number) to the working tree."""
     from trialdocs.amend.package import amendment_package
 
-    return amendment_package(repo, "1.0", "HEAD", tmp_path_factory.mktemp("out"), pdf=False)
+    return amendment_package(repo, "1.0", None, tmp_path_factory.mktemp("out"), pdf=False)
 
 
 @pytest.fixture(scope="module")
 def with_pdf(repo, tmp_path_factory):
-    """One consent form with PDFs, twice, into two output folders."""
+    """One consent form with PDFs, twice into the same output folder: (the package,
+    its files after the first run, its files after the second)."""
     from trialdocs.amend.package import amendment_package
 
+    out = tmp_path_factory.mktemp("pdf")
     runs = []
     for _ in range(2):
-        out = tmp_path_factory.mktemp("pdf")
-        runs.append(amendment_package(repo, "1.0", None, out, only=["consent"], sites=["tenon"],
-                                      langs=["en"]))
-    return runs
+        package = amendment_package(repo, "1.0", None, out, only=["consent"], sites=["tenon"],
+                                    langs=["en"])
+        runs.append(_files(package.folder))
+    return package, *runs
 
 
 def _files(folder):
@@ -115,6 +120,7 @@ def test_summary_lists_every_changed_field_once_with_section_and_rationale(full)
     assert "Screening window extended from 14 to 28 days" in row
     assert "Karyotypes and thrombophilia results" in row
     assert "Information sheet and consent form: What will happen during the study?<br>" \
+           "Protocol: 1.3 Schedule of Activities<br>" \
            "Site manual: 7 Schedule of activities" in row
     row = html.split('data-path="consent.pregnancy_risks"')[1].split("</tr>")[0]
     assert "Information sheet and consent form: " in row
@@ -134,9 +140,15 @@ def test_documents_list_new_modified_unchanged_with_sha(full):
     assert "tracked changes: consent/tenon.en.redline.html" in text
     for path, status in statuses.items():
         assert f"{path}: {status}" in text
-    import hashlib
-    tenon = next(d for d in full.documents if d.path == "consent/tenon.en.html")
-    assert hashlib.sha256(tenon.new).hexdigest() in text
+    # the SHA-256 of the files the build of the working tree wrote, from its manifest
+    built = full.folder.parents[1]
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    sha = {e["path"]: e["sha256"] for e in manifest["outputs"]}
+    assert sha["consent/tenon.en.html"] == \
+        hashlib.sha256((built / "consent/tenon.en.html").read_bytes()).hexdigest()
+    assert f"  consent/tenon.en.html\n    previous sha256 " in text
+    assert f"    new      sha256 {sha['consent/tenon.en.html']}\n" in text
+    assert "consent/tenon.en.pdf" not in text  # HTML only (--no-pdf)
     assert "1.0 (2019-05-20)" in text and "2.0 (2020-10-15)" in text
 
 
@@ -146,8 +158,8 @@ def test_registry_changes_name_ctgov_fields(full):
 
 
 def test_new_information_sheet_in_each_language(full):
-    en = (full.folder / "new-information.en.html").read_text(encoding="utf-8")
-    fr = (full.folder / "new-information.fr.html").read_text(encoding="utf-8")
+    en = normalize((full.folder / "new-information.en.html").read_text(encoding="utf-8"))
+    fr = normalize((full.folder / "new-information.fr.html").read_text(encoding="utf-8"))
     assert "version 2.0 of 15 October 2020 replaces version 1.0 of 20 May 2019" in en
     assert "you now have a urine pregnancy test" in en
     assert "test de grossesse dans les urines" in fr
@@ -166,9 +178,23 @@ def test_consent_redline_pdf_shows_deleted_and_inserted_text(with_pdf):
     assert "Description of change" in summary
 
 
+def test_documents_list_html_and_pdf_from_the_manifests(with_pdf):
+    package = with_pdf[0].folder
+    built = package.parents[1]
+    sha = {e["path"]: e["sha256"] for e in json.loads(
+        (built / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    text = (package / "documents.txt").read_text(encoding="utf-8")
+    for path in ("consent/tenon.en.html", "consent/tenon.en.pdf"):
+        assert f"  {path}\n    previous sha256 " in text
+        assert f"    new      sha256 {sha[path]}\n" in text
+    listing = (package / "documents.html").read_text(encoding="utf-8")
+    assert f'<td class="sha">{sha["consent/tenon.en.pdf"]}; ' in listing
+
+
 def test_package_is_byte_identical_on_a_second_run(with_pdf):
-    first, second = (_files(run.folder) for run in with_pdf)
-    assert first and first == second
+    _, first, second = with_pdf
+    assert "consent/tenon.en.redline.pdf" in first and "summary-of-changes.pdf" in first
+    assert first == second
 
 
 def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
@@ -187,11 +213,33 @@ def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
     path.write_text(text, encoding="utf-8")
     done = run_cli("check", folder)
     assert done.returncode == 0, done.stdout + done.stderr
+    # the build writes the new-information sheet, lists it in its summary and manifest
+    done = run_cli("build", folder, "--only", "consent", "--lang", "en",
+                   "--output", tmp_path / "built", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = tmp_path / "built" / folder.name
+    assert f"{folder.name}: consent 2.0 -> 2.1: new-information sheet for participants already " \
+           "enrolled: consent/new-information.fr.{html,pdf}, consent/new-information.en.{html,pdf}" \
+           in done.stdout
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e["path"]: e["sha256"] for e in manifest["outputs"]}
+    for ext in ("html", "pdf"):
+        path = f"consent/new-information.en.{ext}"
+        assert listed[path] == hashlib.sha256((built / path).read_bytes()).hexdigest()
+    assert "consent/new-information.fr.html" not in listed  # --lang en
+    sheet = normalize((built / "consent" / "new-information.en.html").read_text(encoding="utf-8"))
+    assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
+    assert "or a bruise. (how often: very common (more than 1 woman in 10))" in sheet
+    assert "urine pregnancy test" not in sheet  # only what is new
+    text = " ".join(pdf_text(built / "consent" / "new-information.en.pdf").split())
+    assert "New information about the study" in text and "or a bruise." in text
+    # the same output: the working tree's consent forms are up to date, not built again
     done = run_cli("diff", folder, "--from", "HEAD", "--no-pdf", "--lang", "en",
-                   "--output", tmp_path / "out", cwd=tmp_path)
+                   *("--only", "consent", "--only", "site_manual", "--only", "registry"),
+                   "--output", tmp_path / "built", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    package = tmp_path / "out" / folder.name / "amendments" / "2.0-to-2.0-working"
-    sheet = (package / "new-information.en.html").read_text(encoding="utf-8")
+    package = built / "amendments" / "2.0-to-2.0-working"
+    sheet = normalize((package / "new-information.en.html").read_text(encoding="utf-8"))
     assert "version 2.1 of 1 December 2020 replaces version 2.0 of 15 October 2020" in sheet
     assert "or a bruise." in sheet
     listing = (package / "documents.txt").read_text(encoding="utf-8")
@@ -282,6 +330,19 @@ def test_cosmetic_change_needs_no_new_consent_version_and_undocumented_change_wa
     assert warnings[0].endswith(
         "warning: protocol.amendments: site_manual.discontinuation changed since version 1.0 "
         "without a rationale (add it to the changes of amendment 2.0)")
+
+    # accepted like any other warning, with its reason
+    trial.write_text(trial.read_text(encoding="utf-8").replace(
+        "protocol:\n", "protocol:\n  accepted_warnings:\n    - path: protocol.amendments\n"
+        "      message: site_manual.discontinuation changed\n"
+        "      reason: \"Call count is a site instruction, not an amendment\"\n", 1),
+        encoding="utf-8")
+    diagnostics = check_protocol(folder).diagnostics
+    assert not [d for d in diagnostics if d.severity == "warning"
+                and d.path.startswith("protocol.")], [str(d) for d in diagnostics]
+    accepted = [d for d in diagnostics if d.severity == "accepted"]
+    assert [(d.path, d.hint) for d in accepted] == [
+        ("protocol.amendments", "accepted: Call count is a site instruction, not an amendment")]
 
 
 def test_diff_without_git_installed(repo, tmp_path):

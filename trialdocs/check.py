@@ -51,16 +51,20 @@ def check_protocol(folder: Path, today=None) -> Checked:
     checked = Checked(folder, folder.name, source, diagnostics)
     if has_errors(diagnostics) and not source.data:
         return checked
-    check_source(checked, today)
+    check_source(checked, today, accept=False)
     if checked.ok:  # rules against the git history (amend/reconsent.py): needs valid data
         from .amend.reconsent import check as check_history
         check_history(checked)
+    accept_warnings(checked)  # last: history warnings can be accepted like any other
     return checked
 
 
-def check_source(checked: Checked, today=None) -> Checked:
+def check_source(checked: Checked, today=None, accept=True) -> Checked:
     """Characters, fit, schema, rules and document checks over loaded data (also used
-    by the deletion sweep, which checks edited data without writing files)."""
+    by the deletion sweep, which checks edited data without writing files).
+
+    ``accept=False`` leaves protocol.accepted_warnings to the caller, which has
+    more warnings to add first (check_protocol: the history rules)."""
     from .characters import check_characters
     from .fit import check_fit
     from .rules import Rules
@@ -76,7 +80,8 @@ def check_source(checked: Checked, today=None) -> Checked:
     # type-checking accessors run (CHECKS_ANY_DATA), so one run shows every problem.
     for run_check in document_checks(checked.documents, any_data_only=not checked.ok):
         run_check(checked)
-    accept_warnings(checked)
+    if accept:
+        accept_warnings(checked)
     return checked
 
 

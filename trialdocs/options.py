@@ -24,6 +24,7 @@ class BuildOptions:
     only: list[str] | None = None      # document types (consent, site_manual, registry)
     sites: list[str] | None = None
     langs: list[str] | None = None
+    formats: list[str] | None = None   # output formats ("html", "pdf"); None: every one
     jobs: int = 0                      # rendering workers; 0: one per core (see pipeline.jobs_for)
     force: bool = False                # rebuild even what is up to date
     quiet: bool = False

@@ -106,8 +106,9 @@ class Plan:
                       or not self.intact(t.path)]
 
 
-def select(targets, only=None, sites=None, langs=None):
-    """The targets a build was asked for: --only documents, --site and --lang filters.
+def select(targets, only=None, sites=None, langs=None, formats=None):
+    """The targets a build was asked for: --only documents, --site and --lang filters,
+    and output formats (``trialdocs diff --no-pdf`` builds HTML only).
 
     Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
     """
@@ -115,11 +116,13 @@ def select(targets, only=None, sites=None, langs=None):
             if t.document == "assets"
             or (not only or t.document in only)
             and (not sites or t.site in sites)
-            and (not langs or t.lang in langs)]
+            and (not langs or t.lang in langs)
+            and (not formats or t.path.rpartition(".")[2] in formats)]
 
 
 def _options(options) -> dict:
-    return {"only": options.only, "sites": options.sites, "langs": options.langs}
+    return {"only": options.only, "sites": options.sites, "langs": options.langs,
+            "formats": options.formats}
 
 
 def plan_cached(folder: Path, output_root: Path, inputs: Inputs, options) -> Plan | None:
@@ -166,6 +169,11 @@ def plan_full(checked, output_root: Path, inputs: Inputs, options, digest: str) 
     result.costs = cache.get("costs", {}) if cache else {}
     for _, module in document_modules(checked.documents):
         result.targets += module.targets(model)
+    if "consent" in checked.documents:  # re-consent: what changed since the last consent version
+        from .amend.newinfo import build_targets
+        sheets, note = build_targets(checked, model)
+        result.targets += sheets
+        result.notes += [note] if note else []
     if any(t.renderer == HTML_RENDERER for t in result.targets):
         from . import assets
         result.targets += assets.targets()  # the fonts every HTML page loads

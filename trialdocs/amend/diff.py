@@ -20,8 +20,10 @@ from .. import codes
 ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
 
 # Fields that record the change rather than make it: a new version number or
-# date, and the amendment history itself, are never "changes" to describe.
-BOOKKEEPING = ("protocol.amendments", "*.version", "*.version_date")
+# date, and the amendment history itself, are never "changes" to describe;
+# nor are the tool warnings the team accepts (nothing a document shows).
+BOOKKEEPING = ("protocol.amendments", "protocol.accepted_warnings", "*.version",
+               "*.version_date")
 
 
 @dataclass(frozen=True)

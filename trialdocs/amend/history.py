@@ -73,20 +73,55 @@ def _files(place: Place, commit: str) -> list[str]:
     return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
 
 
-def protocol_version(place: Place, commit: str):
-    """protocol.version at a commit (read with a plain safe loader), or None."""
+def field(place: Place, commit: str, block: str, key: str):
+    """``block.key`` at a commit (read with a plain safe loader) as text, or None."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for name in _files(place, commit):
         text = _git(["show", f"{commit}:{name}"], place.root) or ""
-        if not re.search(r"^protocol\s*:", text, re.M):
+        if not re.search(rf"^{re.escape(block)}\s*:", text, re.M):
             continue  # each top-level key lives in one file: parse only the one holding it
         try:
             data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
         except yaml.YAMLError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("protocol"), dict):
-            version = data["protocol"].get("version")
-            return None if version is None else str(version)
+        if isinstance(data, dict) and isinstance(data.get(block), dict):
+            value = data[block].get(key)
+            return None if value is None else str(value)
+    return None
+
+
+def protocol_version(place: Place, commit: str):
+    """protocol.version at a commit, or None."""
+    return field(place, commit, "protocol", "version")
+
+
+def before_change(place: Place, block: str, key: str, current: str, search: int = 50):
+    """The last commit where ``block.key`` was not ``current``, or None.
+
+    The working tree's value may already differ from HEAD's (a version just
+    bumped): then HEAD. Otherwise the parent of the oldest commit of the run
+    that set the current value; only commits touching a ``version:`` line are
+    read (git log -G), at most ``search`` of them.
+    """
+    last = head(place)
+    if last is None:
+        return None
+    value = field(place, last, block, key)
+    if value is None:
+        return None
+    if value != current:
+        return last
+    log = _git(["log", f"-{search}", "--format=%H %P", "-G", "version:", "--", place.prefix],
+               place.root) or ""
+    for line in log.splitlines():
+        commit, *parents = line.split()
+        if not parents:
+            return None
+        before = field(place, parents[0], block, key)
+        if before is not None and before != current:
+            return parents[0]
+        if field(place, commit, block, key) != current:
+            return commit
     return None
 
 

@@ -8,10 +8,13 @@
    that does not check stops here with its diagnostics;
 2. compare the data field by field (diff.py) and look up each change's
    rationale in the new version's ``protocol.amendments``;
-3. render every HTML document of both versions (the documents' own targets)
-   and compare them: new, removed, modified or unchanged; each modified one
-   gets a redline (redline.py); a changed field is placed in the sections of
-   the documents that show it (sections.py, headings read from the HTML);
+3. build both versions as ``trialdocs build`` would (the working tree into
+   the output folder, where it is delivered; another version into a
+   temporary one) and compare the HTML documents the builds wrote: new,
+   removed, modified or unchanged, each with the SHA-256 of its HTML and PDF
+   from the build's manifest; each modified one gets a redline (redline.py);
+   a changed field is placed in the sections of the documents that show it
+   (sections.py, headings read from the HTML);
 4. render the summary of changes, the document list, the ClinicalTrials.gov
    fields to update and, when the consent version changed, the "new
    information" sheet for participants already enrolled;
@@ -32,7 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ProblemsFound
+from ..errors import ProblemsFound, TrialdocsError
 from . import history
 from .diff import ADDED, MOVED, REMOVED, Change, diff
 from .rationale import explanation, new_amendments
@@ -72,6 +75,7 @@ class Document:
     target: object = None     # the new version's target (payload for the PDF)
     old_version: str = ""
     new_version: str = ""
+    files: list = field(default_factory=list)   # HTML and PDF: path, old_sha, new_sha (manifests)
 
 
 @dataclass
@@ -152,18 +156,62 @@ def _document_version(model: dict, document: str) -> str:
     return f"{version} ({day})" if day else str(version)
 
 
-def compare_documents(old: Side, new: Side, select_args) -> list[Document]:
+class BuildFailed(TrialdocsError):
+    """One of the versions compared could not be built (exit status 1)."""
+
+
+def build_side(side: Side, output_root: Path, select_args, pdf: bool) -> Built:
+    """Build one version as ``trialdocs build`` would (the same --only/--site/--lang;
+    HTML only with --no-pdf) and read its manifest: the documents listed in the
+    package are the files this build wrote, with the SHA-256 it recorded."""
+    from ..options import BuildOptions
+    from ..outputs import read_manifest
+    from ..pipeline import build
+
+    options = BuildOptions(output=output_root, quiet=True, formats=None if pdf else ["html"],
+                           only=select_args["only"], sites=select_args["sites"],
+                           langs=select_args["langs"])
+    result = build([side.folder], options)
+    if result.status:
+        raise BuildFailed(f"the {side.origin} version could not be built: {result.error} "
+                          f"{'; '.join(result.failures[:3])}".strip())
+    out = output_root / side.folder.name
+    return Built(out, read_manifest(out))
+
+
+@dataclass
+class Built:
+    """A version's build: its output folder and manifest entries ({path: entry})."""
+
+    folder: Path
+    manifest: dict
+
+    def read(self, path: str) -> bytes | None:
+        return (self.folder / path).read_bytes() if path in self.manifest else None
+
+    def sha(self, path: str) -> str:
+        return self.manifest.get(path, {}).get("sha256", "")
+
+
+def compare_documents(old: Side, new: Side, select_args, old_built: Built,
+                      new_built: Built) -> list[Document]:
+    """Each HTML document of either version, as its build wrote it: new, removed,
+    unchanged or modified, with the SHA-256 of its HTML and PDF from the manifests."""
     old_targets, new_targets = _html_targets(old, select_args), _html_targets(new, select_args)
     out = []
     for path in sorted(set(old_targets) | set(new_targets)):
         before, after = old_targets.get(path), new_targets.get(path)
         doc = Document(path, (after or before).document, "", target=after,
-                       old=before.render() if before else None,
-                       new=after.render() if after else None,
+                       old=old_built.read(path) if before else None,
+                       new=new_built.read(path) if after else None,
                        old_version=_document_version(old.model, (after or before).document),
                        new_version=_document_version(new.model, (after or before).document))
-        doc.status = ("new" if before is None else "removed" if after is None
+        doc.status = ("new" if doc.old is None else "removed" if doc.new is None
                       else "unchanged" if doc.old == doc.new else "modified")
+        for file in (path, path[:-len(".html")] + ".pdf"):
+            if old_built.sha(file) or new_built.sha(file):
+                doc.files.append({"path": file, "old_sha": old_built.sha(file),
+                                  "new_sha": new_built.sha(file)})
         out.append(doc)
     return out
 
@@ -327,7 +375,12 @@ def amendment_package(folder: Path, from_revision: str, to_revision: str | None 
         new = _side(folder, to_revision, place, tmp, "to")
         changes = diff(old.data, new.data)
         amendments = new_amendments(old.data, new.data)
-        documents = compare_documents(old, new, select_args)
+        # the working tree is built where trialdocs build writes it (the files delivered);
+        # another version in a temporary folder
+        old_built = build_side(old, tmp / "build-from", select_args, pdf)
+        new_built = build_side(new, output_root if to_revision is None else tmp / "build-to",
+                               select_args, pdf)
+        documents = compare_documents(old, new, select_args, old_built, new_built)
     changed = {d.document for d in documents if d.status != "unchanged"}
     names = _section_names(documents)
     rows, warnings = summary_rows(changes, amendments, names, changed)
@@ -336,7 +389,7 @@ def amendment_package(folder: Path, from_revision: str, to_revision: str | None 
                       documents, warnings=warnings)
     files = render.package_files(old, new, rows, amendments, documents, pdf)
     files["registry-changes.txt"] = registry_changes(old, new).encode("utf-8")
-    files.update(render.new_information(old, new, changes, amendments, names, pdf, langs))
+    files.update(render.new_information(old, new, changes, amendments, pdf, langs))
     write_package(package.folder, files)
     package.files = sorted(files)
     return package

@@ -46,6 +46,36 @@ FALLBACK = {
 }
 FALLBACK = {k: v for k, v in FALLBACK.items() if v}
 
+# Where this document shows a field that is not its own free text: (field
+# pattern, M11 heading key). With the free texts and FALLBACK it makes
+# ``SECTIONS``, the rows the summary of changes reads (amend/sections.py) to
+# name "1.3 Schedule of Activities" for a changed visit.
+SHOWN_IN = [
+    ("schedule", "schedule_of_activities"),
+    ("objectives", "objectives_estimands"), ("outcomes", "objectives_estimands"),
+    ("design", "design_description"), ("arms", "design_description"),
+    ("design.allocation", "assignment"), ("design.masking", "assignment"),
+    ("eligibility", "population_description"),
+    ("eligibility.inclusion", "inclusion"), ("eligibility.exclusion", "exclusion"),
+    ("eligibility.criteria_markdown", "inclusion"),
+    ("interventions", "intervention_description"),
+    ("interventions.*.dose", "administration"), ("interventions.*.route", "administration"),
+    ("interventions.*.course", "administration"),
+    ("interventions.*.preparation", "preparation"), ("interventions.*.storage", "storage"),
+    ("interventions.*.accountability", "accountability"),
+    ("safety", "safety"), ("safety.ae_definition", "ae_definition"),
+    ("safety.sae_criteria", "sae_definition"), ("safety.reporting", "reporting"),
+    ("safety.collection_period", "reporting_timing"), ("safety.pregnancy", "pregnancy"),
+    ("regulatory.approvals", "regulatory_ethical"), ("regulatory.insurance", "insurance"),
+    ("oversight", "committees"), ("references", "references"),
+    ("ipd_sharing", "data_dissemination"), ("protocol.amendments", "prior_amendments"),
+]
+SECTIONS = sorted({
+    *((f"protocol_document.sections.{h.key}", CODE, h.anchor) for h in m11.HEADINGS),
+    *((".".join(path), CODE, m11.BY_KEY[key].anchor) for key, path in FALLBACK.items()),
+    *((pattern, CODE, m11.BY_KEY[key].anchor) for pattern, key in SHOWN_IN),
+})
+
 ARM_CONTROL = {"PLACEBO_COMPARATOR": "placebo", "ACTIVE_COMPARATOR": "active",
                "SHAM_COMPARATOR": "sham", "NO_INTERVENTION": "no_intervention"}
 

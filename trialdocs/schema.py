@@ -644,6 +644,21 @@ SCHEMA = {
             "meaning": staff(True, doc="What it stands for, one text or one per language",
                              ex={"en": "Clinical research associate (monitor)", "fr": "Attaché de recherche clinique"}),
         }), doc="The abbreviations the manual uses, listed in its 'Abbreviations' section; `check` warns about an abbreviation the manual's texts use and the glossary lacks"),
+        "laboratories": items(record({
+            "id": ident(doc="The laboratory's id, unique among laboratories", ex="central-immunology"),
+            "name": staff(True, doc="The laboratory's name", ex={"en": "Central immunology laboratory, Hôpital Pitié-Salpêtrière", "fr": "Laboratoire central d'immunologie, Hôpital Pitié-Salpêtrière"}),
+            "role": staff(doc="What it does for the study (central laboratory, biobank, reading centre …)", ex={"en": "Central laboratory: Treg immunophenotyping", "fr": "Laboratoire central : immunophénotypage des Treg"}),
+            "address": like(ADDRESS, kind="Address", doc="Where samples are sent"),
+            "contact": staff(doc="The person or desk to ask for, one text or one per language", ex={"en": "Sample reception, IL-2 miscarriage study", "fr": "Réception des échantillons, étude IL-2 fausses couches"}),
+            "phone": text(doc="Phone number; quote it", ex="+33 1 00 00 00 40"),
+            "email": text(regex=EMAIL_RE, doc="E-mail address", ex="labo-central-il2@example.org"),
+            "hours": staff(doc="When it receives samples", ex={"en": "Monday to Thursday, 8:00 to 16:00", "fr": "Du lundi au jeudi, de 8 h à 16 h"}),
+            "samples": items(record({
+                "what": staff(True, doc="What is sent: the sample, its tube and volume", ex={"en": "Blood for Treg immunophenotyping: 2 × 7 mL lithium heparin tubes", "fr": "Sang pour l'immunophénotypage des Treg : 2 tubes héparinés de 7 mL"}),
+                "shipping": staff(True, doc="How it is sent: temperature, time limit, packaging, carrier and the form that goes with it", ex={"en": "Room temperature (+15 °C to +25 °C), by hospital courier, within 4 hours of the draw, with the shipment form", "fr": "À température ambiante (+15 °C à +25 °C), par coursier, dans les 4 heures suivant le prélèvement, avec le bordereau d'envoi"}),
+                "when": staff(doc="At which visits, or how often", ex={"en": "Day 1 (before the injection) and day 5 of each course", "fr": "Jour 1 (avant l'injection) et jour 5 de chaque cure"}),
+            }), True, 1, doc="What is sent there and how; at least 1"),
+        }), doc="The laboratories and biobanks samples are sent to, listed in the manual's contact directory with what each receives and how it is shipped; each needs a phone or e-mail"),
         "closeout": staff(markdown=True, doc='End of study and archiving', ex={'en': '- The study ends at the last visit of the last participant (end of …', 'fr': "- L'étude se termine à la dernière visite de la dernière …"}),
         # randomized or masked designs (trialdocs.designs): check requires them then
         "randomization": staff(markdown=True, doc="How sites randomize a participant (IRT, kit numbers)", when="randomized", ex={"en": "1. Log in to the IRT and enter the participant number …"}),

@@ -491,6 +491,20 @@ CONDUCT = {
         "monitoring": Say("monitoring visits and protocol deviations",
                           "visites de monitorage et écarts au protocole"),
         "closeout": Say("end of study and archiving", "fin d'étude et archivage"),
+        # the contact directory's laboratories: where samples go and how
+        "laboratories": [{
+            "id": "central-lab",
+            "name": Say("the laboratory samples are sent to", "le laboratoire qui reçoit les prélèvements"),
+            "role": Say("what it does for the study (central laboratory, biobank)",
+                        "son rôle dans l'étude (laboratoire central, biobanque)"),
+            "phone": Text("phone number of the laboratory"),
+            "email": Invented("central-lab@example.org", "e-mail address of the laboratory"),
+            "samples": [{
+                "what": Say("what is sent: sample, tube and volume", "ce qui est envoyé : prélèvement, tube et volume"),
+                "shipping": Say("how to ship it: temperature, time limit, carrier, form",
+                                "comment l'envoyer : température, délai, transporteur, bordereau"),
+            }],
+        }],
     },
     "schedule": {
         "reference_point": Say("what day 1 is (e.g. the first dose)",

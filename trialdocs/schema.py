@@ -175,10 +175,11 @@ def kept_date(**kw):
 
 PERSON = {
     "id": ident(doc='The person\'s id, unique among people; other blocks name the person by it', ex='bornes'),
-    "first_name": text(doc='First name', ex='Arsene'),
+    "honorific": code(codes.HONORIFIC, doc='`Pr` (professor) or `Dr`: written before the name in the reader\'s language ("Pr David Klatzmann", "Professor David Klatzmann"); the registry writes it after the name, as registered', ex='Pr'),
+    "first_name": text(doc='Given name', ex='Arsene'),
     "middle_name": text(doc='Middle name or initial', ex='H'),
-    "last_name": text(True, doc='Last name', ex='Bornes'),
-    "degrees": text(doc='e.g. `"Pr"`, `"MD, PhD"`', ex='Pr'),
+    "last_name": text(True, doc='Family name', ex='Mékinian'),
+    "degrees": text(doc='Degrees written after the name, e.g. `"MD, PhD"` (an honorific such as Pr or Dr goes in `honorific`)', ex='MD, PhD'),
     "title": staff(doc='Job title', ex={'en': 'Coordinating investigator', 'fr': 'Investigateur coordonnateur'}),
     "affiliation": text(doc='Used for an official when `officials[].affiliation` is not given', ex='Trousseau APHP Paris'),
     "role": staff(doc="The person's role in the study, in words"),

@@ -280,9 +280,10 @@ TRIAL = {
 PEOPLE = {
     "people": [{
         "id": "coordinator",
-        "first_name": Text("first name of the coordinating investigator"),
-        "last_name": Text("last name of the coordinating investigator"),
-        "degrees": Text("degrees, e.g. MD, PhD"),
+        "honorific": Invented("Dr", "honorific written before the name: Pr, Dr, or remove the line"),
+        "first_name": Text("given name of the coordinating investigator"),
+        "last_name": Text("family name of the coordinating investigator"),
+        "degrees": Text("degrees written after the name, e.g. MD, PhD"),
         "affiliation": Text("institution of the coordinating investigator"),
         "title": Say("role in the study", "rôle dans l'étude"),
         "phone": Text("phone number"),

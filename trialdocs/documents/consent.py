@@ -247,10 +247,41 @@ def _check_exculpatory(checked):
         lowered = text.lower()
         for phrase in EXCULPATORY:
             if phrase in lowered:
+    _check_names(checked)
                 checked.diagnostics.append(Diagnostic(
                     *checked.source.where(path), ERROR, dotted(path),
                     f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
                     "a consent form may not make the participant waive rights", code="consent"))
+def patient_facing_people(data) -> dict:
+    """The people a consent form names, by id: what each is there (coordinating
+    investigator, investigator of a site)."""
+    shown = {}
+    for official in data.get("officials") or []:
+        if official.get("role") == "PRINCIPAL_INVESTIGATOR" and official.get("person"):
+            shown.setdefault(official["person"], []).append("the coordinating investigator")
+    for site in data.get("sites") or []:
+        if site.get("investigator"):
+            shown.setdefault(site["investigator"], []).append(
+                f"the investigator of site '{site.get('id')}'")
+    return shown
+
+
+def _check_names(checked):
+    """A person a participant reads about needs a given name or an honorific: a bare
+    family name ("Investigator at your site: Bornes") reads as a gap in the form."""
+    data = checked.source.data
+    shown = patient_facing_people(data)
+    for index, person in enumerate(data.get("people") or []):
+        roles = shown.get(person.get("id"))
+        if roles and not (person.get("first_name") or person.get("honorific")):
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(("people", index)), WARNING, f"people[{index}]",
+                f"person '{person.get('id')}' is named on the consent forms "
+                f"({', '.join(roles)}) by the family name only: '{person.get('last_name')}'",
+                f"add first_name (the given name) or honorific ({', '.join(codes.HONORIFIC)}), "
+                f"taken from a source you trust (the forms print the name as given)", code="consent"))
+
+
 
 
 def _consent_texts(value, path):

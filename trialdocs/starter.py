@@ -332,6 +332,8 @@ CONSENT = {
                                "l'essentiel pour décider, en une courte liste"),
         "why": Say("why this research is done, and that it is research",
                    "pourquoi cette recherche est faite, et qu'il s'agit d'une recherche"),
+        "why_you": Say("why this person is invited: what makes them a candidate",
+                       "pourquoi on propose cette recherche à cette personne"),
         "purpose": Say("what the study wants to find out", "ce que l'étude veut savoir"),
         # method comes from the design
         "procedures": Say("what happens at each visit", "ce qui se passe à chaque visite"),

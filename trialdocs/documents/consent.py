@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import codes, designs, locales, planned, regimes
+from .. import codes, designs, locales, planned, regimes, translations
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted
 from ..model import complete, format_address, language_of, localized, lookup
@@ -56,6 +56,7 @@ CONDITIONS = {
     "exclusion": lambda d: bool(_get(d, "consent.exclusion_period")
                                 or _get(d, "consent.national_file_registration")),
     "biospecimens": lambda d: bool(_get(d, "consent.biospecimens")),
+    "samples": lambda d: bool(_get(d, "consent.biospecimens") or _get(d, "consent.samples")),
     "genetic": lambda d: bool(_get(d, "consent.genetic_testing")),
     "randomized": lambda d: _get(d, "design.allocation") == "RANDOMIZED",
 }
@@ -71,11 +72,18 @@ ELEMENTS = [
     E("STR-INITIALS", "Initials box on every page of the information sheet", frozenset({FR})),
     E("STR-IDS", "Trial identifiers", ALL, ("identification.org_study_id",),
       extra={EU: ("regulatory.eu_ct_number",)}),
+    # The trial named by its full scientific title, as the ethics committee and the
+    # authority know it (CPP and CTR practice: the information sheet's header).
+    E("STR-TITLE", "Official (scientific) title of the trial", frozenset({EU, FR}),
+      ("identification.official_title",)),
     E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, FR}),
       ("consent.interviewer_role",)),
     E("STR-TIME", "Time to decide"),
     # B. content
     E("EL-RESEARCH", "States it is research; experimental aspects identified", ALL, ("consent.why",)),
+    # Practice in every template read (CPP "Pourquoi vous propose-t-on de participer ?",
+    # NCI "Why am I being asked to take part?", HRA "Why have I been invited?").
+    E("EL-WHY-YOU", "Why this person is invited to take part", ALL, ("consent.why_you",)),
     E("EL-PURPOSE", "Purpose / objectives", ALL, ("consent.purpose",)),
     E("EL-METHOD", "Design / methodology", ALL, ("consent.method",)),
     E("EL-RANDOM", "Treatments and probability of random assignment", ALL, when="randomized"),
@@ -124,10 +132,17 @@ ELEMENTS = [
       frozenset({FR}), ("regulatory.approvals.ethics", "regulatory.approvals.competent_authority")),
     E("EL-EXCLUSION", "No concurrent research / exclusion period / national volunteers file",
       frozenset({FR}), when="exclusion"),
+    # What becomes of samples: ICH E6(R3) 2.8.10 and CTR Art. 28-29 on the handling of
+    # samples [recalled]; French law on the storage of human biological samples (CSP
+    # L1243-3, L1211-2) [recalled]; CPP templates' "Que deviennent vos échantillons ?".
+    E("EL-SAMPLES", "Samples: what is kept, how long, where, who may use them, commercial use",
+      frozenset({ICH, EU, FR}),
+      ("consent.samples.kept", "consent.samples.retention", "consent.samples.location",
+       "consent.samples.users", "consent.samples.commercial_use"), when="samples"),
     E("EL-FUTURE-USE", "Future use of de-identified data or samples", frozenset({US_CR}),
       ("consent.future_use",)),
     E("EL-COMMERCIAL", "Commercial profit from biospecimens", frozenset({US_CR}),
-      ("consent.commercial_use",), when="biospecimens"),
+      ("consent.commercial_use|consent.samples.commercial_use",), when="biospecimens"),
     E("EL-RETURN-RESULTS", "Return of clinically relevant individual results", frozenset({US_CR}),
       ("consent.results_return",)),
     E("EL-WGS", "Whole-genome sequencing", frozenset({US_CR}), ("consent.wgs",), when="biospecimens"),
@@ -155,7 +170,7 @@ FIXED_TEXT = {
 }
 
 # Sections scored for readability: YAML fields holding patient prose, in order.
-PROSE_SECTIONS = ["key_information", "why", "purpose", "method", "procedures",
+PROSE_SECTIONS = ["key_information", "why", "why_you", "purpose", "method", "procedures",
                   "invasive_procedures", "duration", "obligations", "benefits", "risks",
                   "pregnancy_risks", "alternatives", "after_trial", "termination", "costs",
                   "compensation", "injury", "confidentiality", "withdrawal", "results"]
@@ -232,26 +247,11 @@ def check(checked) -> None:
                     f"arm '{arm.get('id')}' has no description for participants",
                     "a randomized trial's consent form lists its groups in the participants' "
                     "words; add arms[].lay", code="consent"))
+    _check_names(checked)
     _check_exculpatory(checked)
     _check_readability(checked)
 
 
-EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold harmless",
-               "renonce à tout recours", "renoncer à tout recours", "dégage la responsabilité",
-               "dégager la responsabilité"]
-
-
-def _check_exculpatory(checked):
-    """STR-NO-EXCULP: no wording that makes a participant give up rights."""
-    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
-        lowered = text.lower()
-        for phrase in EXCULPATORY:
-            if phrase in lowered:
-    _check_names(checked)
-                checked.diagnostics.append(Diagnostic(
-                    *checked.source.where(path), ERROR, dotted(path),
-                    f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
-                    "a consent form may not make the participant waive rights", code="consent"))
 def patient_facing_people(data) -> dict:
     """The people a consent form names, by id: what each is there (coordinating
     investigator, investigator of a site)."""
@@ -282,6 +282,21 @@ def _check_names(checked):
                 f"taken from a source you trust (the forms print the name as given)", code="consent"))
 
 
+EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold harmless",
+               "renonce à tout recours", "renoncer à tout recours", "dégage la responsabilité",
+               "dégager la responsabilité"]
+
+
+def _check_exculpatory(checked):
+    """STR-NO-EXCULP: no wording that makes a participant give up rights."""
+    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
+        lowered = text.lower()
+        for phrase in EXCULPATORY:
+            if phrase in lowered:
+                checked.diagnostics.append(Diagnostic(
+                    *checked.source.where(path), ERROR, dotted(path),
+                    f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
+                    "a consent form may not make the participant waive rights", code="consent"))
 
 
 def _consent_texts(value, path):
@@ -420,6 +435,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "study": {
             "title": title,
             "title_lang": lang if own_title else language_of(title, lang),
+            # the full scientific title, in this language where the protocol gives it
+            "official_title": translations.variant(ident, "official_title", lang) or "",
+            "official_title_lang": translations.language(ident, "official_title", lang),
             "sponsor": model["sponsors"]["lead"]["name"],
             "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
             "coordinator": locales.person_name(coordinator_person, lang) if coordinator_person
@@ -548,6 +566,8 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
             found.append(f"{s['page']} 1 {s['of']}")
         if element.id == "STR-INITIALS":
             found.append(s["initials"])
+        if element.id == "STR-TITLE":
+            found.append(ctx["study"]["official_title"])
         if element.id == "STR-IDS":
             found.append(ctx["study"]["org_study_id"])
         if element.id == "EL-CONTACTS":

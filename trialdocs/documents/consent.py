@@ -462,6 +462,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "email": site.get("email") or investigator.get("email"),
             "emergency_phone": site.get("emergency_phone") or consent.get("emergency_phone"),
             "investigator": locales.person_name(investigator, lang),
+            # one person in both roles is named once, under both labels
+            "investigator_is_coordinator": bool(investigator.get("id"))
+            and investigator.get("id") == (coordinator_person or {}).get("id"),
         },
         "c": _localize_all({k: v for k, v in consent.items() if k != "readability"}, lang),
         # what the declared regimes print (trialdocs.regimes): i18n keys by section

@@ -317,3 +317,17 @@ def test_an_honorific_written_as_a_degree_is_warned(example_copy):
     result = run_cli("check", example_copy)
     assert "warning: people[0].degrees: 'Prof.' is an honorific, not a degree" in result.stdout
     assert "write honorific: Pr (allowed: Pr, Dr)" in result.stdout
+
+
+def test_official_title_without_the_forms_language_is_a_language_leak(example_copy):
+    from trialdocs.check import check_protocol
+
+    trial = example_copy / "trial.yaml"
+    content = trial.read_text(encoding="utf-8")
+    line = next(l for l in content.splitlines() if l.strip().startswith("official_title: \"Stimulation"))
+    trial.write_text(content.replace(line + "\n", ""), encoding="utf-8")
+    found = [(d.path, d.message) for d in check_protocol(example_copy).diagnostics
+             if d.severity == "warning" and "consent form" in d.message]
+    assert found == [("identification.official_title",
+                      "language leak: the consent form (fr) would show "
+                      "identification.official_title in English, the registry's language")]

@@ -248,6 +248,7 @@ def check(checked) -> None:
                     "a randomized trial's consent form lists its groups in the participants' "
                     "words; add arms[].lay", code="consent"))
     _check_names(checked)
+    _check_title_language(checked)
     _check_exculpatory(checked)
     _check_readability(checked)
 
@@ -264,6 +265,25 @@ def patient_facing_people(data) -> dict:
             shown.setdefault(site["investigator"], []).append(
                 f"the investigator of site '{site.get('id')}'")
     return shown
+
+
+def _check_title_language(checked):
+    """The official title is a registry text (English): a form in another language shows
+    it in English unless identification.local.<lang>.official_title gives it."""
+    data = checked.source.data
+    ident = data.get("identification") or {}
+    title = ident.get("official_title")
+    if not isinstance(title, str) or not without_placeholders(title).strip():
+        return   # none, or a placeholder (warned as such)
+    for lang in _get(data, "protocol.languages") or []:
+        if translations.language(ident, "official_title", lang) != lang:
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(("identification", "official_title")), WARNING,
+                "identification.official_title",
+                f"language leak: the consent form ({lang}) would show "
+                f"identification.official_title in English, the registry's language",
+                f"give the text in '{lang}' as local.{lang}.official_title beside it",
+                code="consent"))
 
 
 def _check_names(checked):

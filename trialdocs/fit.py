@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .errors import WARNING, Diagnostic
-from .load import Source, dotted
+from .load import Source, dotted, texts
 
 MAX_WORD = 60      # characters without a space: more than a table column holds
 MAX_HEADER = 150   # characters of a running-header field (about four lines of 8 pt)
@@ -22,18 +22,6 @@ _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 # The running header's title: the first of these a protocol gives (as the documents
 # choose it), and the consent form's own title when it has one.
 HEADER_TITLES = [("identification", "brief_title"), ("protocol", "title")]
-
-
-def _texts(value, path):
-    """(path, text) of every text under value; a localized text gives one per language."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, path + (index,))
-    elif isinstance(value, str):
-        yield path, value
 
 
 def _get(data, path):
@@ -44,7 +32,7 @@ def _get(data, path):
 
 def check_fit(source: Source) -> list[Diagnostic]:
     out = []
-    for path, text in _texts(source.data, ()):
+    for path, text in texts(source.data):
         word = _LONG_WORD.search(text)
         if word:
             file, line, col = source.where(path)
@@ -59,7 +47,7 @@ def check_fit(source: Source) -> list[Diagnostic]:
     header += [next((t for t in titles if t[1]), titles[-1])]
     header.append((("consent", "title"), _get(source.data, ("consent", "title"))))
     for path, value in header:
-        for where, text in _texts(value, path):
+        for where, text in texts(value, path):
             if len(text) > MAX_HEADER:
                 file, line, col = source.where(where)
                 out.append(Diagnostic(

@@ -190,6 +190,22 @@ def _dotted(path) -> str:
 dotted = _dotted
 
 
+def texts(value, path=()):
+    """(path, text) of every string under ``value``, in document order.
+
+    The one walk the text checks share (fit, placeholders, the registry's
+    limits and encoding warnings), so each says only what it looks for.
+    """
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, path + (index,))
+
+
 def protocol_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir()
                   if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith("."))

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .errors import WARNING, Diagnostic
-from .load import dotted
+from .load import dotted, texts
 
 WORDS = {"en": "PLACEHOLDER", "fr": "À COMPLÉTER"}
 # French puts a space before the colon.
@@ -41,17 +41,6 @@ def comment(what: str) -> str:
     return f"# {COMMENT_WORD}: {what}"
 
 
-def _strings(value, path=()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
-
-
 def strip(value: str) -> str:
     """A text without its placeholders (what is left to score for readability)."""
     return _IN_TEXT.sub(" ", value)
@@ -60,11 +49,11 @@ def strip(value: str) -> str:
 def find(source) -> list[Diagnostic]:
     """One warning per placeholder of a loaded protocol, where it is written."""
     out = []
-    texts = {}
-    for path, value in _strings(source.data):
+    file_texts = {}
+    for path, value in texts(source.data):
         for match in _IN_TEXT.finditer(value):
             file, line, col = source.where(path)
-            line, col = _locate(texts, source.folder, file, line, col, match.group(0))
+            line, col = _locate(file_texts, source.folder, file, line, col, match.group(0))
             out.append(Diagnostic(file, line, col, WARNING, dotted(path),
                                   f"placeholder to replace: {match.group(2).strip()}",
                                   "write the real text in place of the bracketed note",
@@ -74,7 +63,7 @@ def find(source) -> list[Diagnostic]:
         if len(path) >= len(lines.get((file, line), ())):
             lines[(file, line)] = path  # the innermost key written on that line
     for file in source.files:
-        for number, content in enumerate(_lines(texts, source.folder, file), 1):
+        for number, content in enumerate(_lines(file_texts, source.folder, file), 1):
             match = _IN_COMMENT.search(content)
             if match and not _IN_TEXT.search(content):
                 path = lines.get((file, number), ())

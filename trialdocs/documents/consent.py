@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import codes, designs, locales, planned, regimes, translations
 from ..errors import ERROR, WARNING, Diagnostic
-from ..load import dotted
+from ..load import dotted, texts
 from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
@@ -309,7 +309,7 @@ EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold 
 
 def _check_exculpatory(checked):
     """STR-NO-EXCULP: no wording that makes a participant give up rights."""
-    for path, text in _consent_texts(checked.source.data.get("consent") or {}, ("consent",)):
+    for path, text in texts(checked.source.data.get("consent") or {}, ("consent",)):
         lowered = text.lower()
         for phrase in EXCULPATORY:
             if phrase in lowered:
@@ -317,17 +317,6 @@ def _check_exculpatory(checked):
                     *checked.source.where(path), ERROR, dotted(path),
                     f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
                     "a consent form may not make the participant waive rights", code="consent"))
-
-
-def _consent_texts(value, path):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _consent_texts(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _consent_texts(item, path + (index,))
 
 
 def readability(data, lang):

@@ -29,7 +29,7 @@ from dataclasses import replace
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..model import lookup
-from ..load import Source, dotted
+from ..load import Source, dotted, texts
 from ..placeholders import strip as without_placeholders
 from ..rules import STARTED
 from ..schema import SCHEMA
@@ -161,21 +161,12 @@ class RegistryChecker:
 
     # -- rule 2: limits --------------------------------------------------------------
     def limits(self):
-        def walk(value, path):
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, path + (key,))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    walk(item, path + (i,))
-            elif isinstance(value, str):
-                limit = limit_for(path)
-                if limit:
-                    self._limit(path, value, limit)
-
         for top in {key[0] for key in LIMITS}:
             if top in self.data:
-                walk(self.data[top], (top,))
+                for path, value in texts(self.data[top], (top,)):
+                    limit = limit_for(path)
+                    if limit:
+                        self._limit(path, value, limit)
         criteria_path = ("eligibility", "criteria_markdown") if self.get("eligibility", "criteria_markdown") \
             else ("eligibility",)
         from .ctgov_json import eligibility_markdown
@@ -400,29 +391,16 @@ class RegistryChecker:
                 self.warn(("sites", i, "state"), f"State/Province '{state}' looks like the name of "
                           "a hospital or an institution; give the state, region or province "
                           "(or leave it out where the country has none)")
-        seen = set()
-
-        def walk(value, path):
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    walk(item, path + (key,))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    walk(item, path + (i,))
-            elif isinstance(value, str) and path not in seen:
-                found = MOJIBAKE.search(value)
-                if found:
-                    seen.add(path)
-                    self.warn(path, f"'{found[0]}' looks like text garbled by a wrong character "
-                              "encoding (mojibake); type the intended characters")
-                    return
-                found = HTML_ENTITY.search(value)
-                if found:
-                    seen.add(path)
-                    self.warn(path, f"'{found[0]}' looks like an HTML entity; type the character "
-                              "itself (documents and registries show the entity as typed)")
-
-        walk(self.data, ())
+        for path, value in texts(self.data):
+            found = MOJIBAKE.search(value)
+            if found:
+                self.warn(path, f"'{found[0]}' looks like text garbled by a wrong character "
+                          "encoding (mojibake); type the intended characters")
+                continue
+            found = HTML_ENTITY.search(value)
+            if found:
+                self.warn(path, f"'{found[0]}' looks like an HTML entity; type the character "
+                          "itself (documents and registries show the entity as typed)")
 
     # -- rule 16 ---------------------------------------------------------------------------
     def responsible_party(self):

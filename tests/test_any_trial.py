@@ -32,6 +32,7 @@ BASE_CONSENT = {
     "version": "1.0", "version_date": "2020-01-10",
     "key_information": _en("You are asked to take drug A for 12 weeks."),
     "why": _en("We want to know if drug A lowers blood pressure."),
+    "why_you": _en("You have high blood pressure."),
     "purpose": _en("To measure blood pressure after 12 weeks."),
     "method": _en("Everyone takes drug A."),
     "procedures": _en("You come to 3 visits."),

@@ -128,6 +128,9 @@ SAMPLING_METHOD = {
     "NON_PROBABILITY_SAMPLE": "Non-Probability Sample",
 }
 SEX = {"ALL": "All", "FEMALE": "Female", "MALE": "Male"}
+# A person's honorific, written before the name in documents (trialdocs.locales.HONORIFICS
+# gives each language's word); the registry writes the code after the name, as registered.
+HONORIFIC = {"Pr": "Professor", "Dr": "Doctor"}
 AGE_UNITS = ["Years", "Months", "Weeks", "Days", "Hours", "Minutes"]
 OFFICIAL_ROLE = {
     "PRINCIPAL_INVESTIGATOR": "Principal Investigator",

@@ -63,6 +63,7 @@ class Rules:
         ids = self.unique_ids()
         self.references(ids)
         self.languages()
+        self.names()
         self.ages()
         self.dates()
         self.regime_periods()
@@ -212,6 +213,26 @@ class Rules:
                 if isinstance(lang, str) and lang not in declared:
                     self.error((block, "languages", j),
                                f"'{lang}' is not one of protocol.languages ({', '.join(declared)})")
+
+    # an honorific written as a degree ('David Klatzmann, Pr' before people[].honorific existed)
+    HONORIFIC_SPELLINGS = {"pr": "Pr", "pr.": "Pr", "prof": "Pr", "prof.": "Pr",
+                           "professor": "Pr", "dr": "Dr", "dr.": "Dr", "doctor": "Dr"}
+
+    def names(self):
+        """An honorific in people[].degrees would be printed after the name ('David
+        Klatzmann, Pr'): it belongs in people[].honorific, which documents put first."""
+        for i, person in self.listed("people"):
+            degrees = person.get("degrees")
+            if not isinstance(degrees, str):
+                continue
+            first = degrees.split(",")[0].strip()
+            code = self.HONORIFIC_SPELLINGS.get(first.lower())
+            if code:
+                self.warning(("people", i, "degrees"),
+                             f"'{first}' is an honorific, not a degree: documents would print it "
+                             f"after the name",
+                             f"write honorific: {code} (allowed: {', '.join(codes.HONORIFIC)}) and "
+                             f"keep only degrees such as MD or PhD in degrees")
 
     @staticmethod
     def _age_days(text):

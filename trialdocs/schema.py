@@ -177,10 +177,11 @@ def kept_date(**kw):
 
 PERSON = {
     "id": ident(doc='The person\'s id, unique among people; other blocks name the person by it', ex='bornes'),
-    "first_name": text(doc='First name', ex='Arsene'),
+    "honorific": code(codes.HONORIFIC, doc='`Pr` (professor) or `Dr`: written before the name in the reader\'s language ("Pr David Klatzmann", "Professor David Klatzmann"); the registry writes it after the name, as registered', ex='Pr'),
+    "first_name": text(doc='Given name', ex='Arsene'),
     "middle_name": text(doc='Middle name or initial', ex='H'),
-    "last_name": text(True, doc='Last name', ex='Bornes'),
-    "degrees": text(doc='e.g. `"Pr"`, `"MD, PhD"`', ex='Pr'),
+    "last_name": text(True, doc='Family name', ex='Mékinian'),
+    "degrees": text(doc='Degrees written after the name, e.g. `"MD, PhD"` (an honorific such as Pr or Dr goes in `honorific`)', ex='MD, PhD'),
     "title": staff(doc='Job title', ex={'en': 'Coordinating investigator', 'fr': 'Investigateur coordonnateur'}),
     "affiliation": text(doc='Used for an official when `officials[].affiliation` is not given', ex='Trousseau APHP Paris'),
     "role": staff(doc="The person's role in the study, in words"),
@@ -551,6 +552,7 @@ SCHEMA = {
         "title": loc(doc='Title of the consent documents (defaults to `identification.brief_title`)', ex={'fr': "L'interleukine-2 à faible dose chez les femmes ayant des fausses …", 'en': 'Low-dose interleukin-2 for women with repeated miscarriages that …'}),
         "key_information": loc_md(doc='The key facts, shown first', when='regime', ex={'fr': "Madame, voici l'essentiel de cette recherche.\n\n- **Pourquoi ?** …", 'en': 'Here is what matters most about this study.\n\n- **Why?** Some women …'}),
         "why": loc_md(doc='Why this research: say it is research', when='regime', ex={'fr': 'Environ 1 à 3 femmes sur 100 font plusieurs fausses couches de …', 'en': 'About 1 to 3 women in 100 have several miscarriages in a row, …'}),
+        "why_you": loc_md(doc='Why this person is invited: what makes them a candidate (their condition, their care at the site); printed as its own section after "why"', when='regime', ex={'fr': 'Vous avez fait au moins trois fausses couches précoces de suite, sans cause …', 'en': 'You have had at least three early miscarriages in a row, and the usual …'}, element='EL-WHY-YOU'),
         "purpose": loc_md(when="regime", doc='What the study wants to find out', ex={'fr': "Cette recherche veut savoir si une faible dose d'IL-2 augmente le …", 'en': 'This study wants to find out if a low dose of IL-2 raises the …'}),
         "method": loc_md(doc='How the study is designed', when='regime', ex={'fr': "La recherche a lieu à Paris, dans des hôpitaux de l'AP-HP. Elle …", 'en': 'The study takes place in Paris, in public hospitals of AP-HP. It …'}),
         "procedures": loc_md(when="regime", doc='What happens, visit by visit', ex={'fr': '**Avant le traitement (visite de sélection, dans les 4 semaines …', 'en': '**Before the treatment (screening visit, in the 4 weeks before the …'}),
@@ -599,6 +601,16 @@ SCHEMA = {
             "prorated": loc(doc="What is paid when someone stops early", ex={"en": "If you stop early, you are paid for the visits you came to."}),
             "when": loc(doc="When and how payment is made", ex={"en": "By check within 4 weeks after each visit."}),
         }, doc="Payment for taking part, as a table (amounts per visit, total, prorating, when paid); satisfies EL-PAYMENT like compensation", element="EL-PAYMENT"),
+        # What happens to the samples (consent element EL-SAMPLES): printed as a table.
+        "samples": record({
+            "kept": loc_md(doc='Which samples are kept, beyond what the study tests at once', when='yes, with samples', ex={'fr': 'Des restes de vos prises de sang (sérum et cellules), si vous …', 'en': 'What is left of your blood samples (serum and cells), if you …'}),
+            "research_tubes": loc_md(doc="The main study's research tubes: what they are for and what becomes of them once tested", ex={'fr': "À chaque cure, 2 tubes de sang servent à compter vos lymphocytes …", 'en': 'At each course, 2 tubes of blood are used to count your regulatory …'}),
+            "retention": loc(doc='How long the samples are kept', when='yes, with samples', ex={'fr': "15 ans après la fin de l'étude, puis ils sont détruits.", 'en': 'For 15 years after the end of the study; then they are destroyed.'}),
+            "location": loc(doc='Where the samples are kept', when='yes, with samples', ex={'fr': "Au centre de ressources biologiques de l'hôpital …", 'en': 'At the biobank of … hospital, under a code number'}),
+            "users": loc(doc='Who may use them, and for what', when='yes, with samples', ex={'fr': "Les chercheurs de l'étude, pour des recherches sur …", 'en': 'The study researchers, for research on …'}),
+            "commercial_use": loc(doc='Whether the samples or what is learnt from them may be sold or lead to a profit, and whether the participant shares in it', when='yes, with samples', ex={'fr': "Vos échantillons ne seront pas vendus. …", 'en': 'Your samples will not be sold. …'}),
+            "on_withdrawal": loc(doc='What happens to the samples if the participant leaves the study', ex={'fr': 'Vous pouvez demander la destruction de vos échantillons …', 'en': 'You can ask for your samples to be destroyed …'}),
+        }, doc='What happens to the samples: what is kept, for how long, where, who may use them, commercial use, and the research tubes of the study; required (EL-SAMPLES) under ICH, EU CTR and French law when the study keeps samples (`samples` given, or `biospecimens: true`)', element='EL-SAMPLES'),
         "genetic_testing": flag(doc="The study does genetic testing: under the Common Rule the form prints the GINA statement", element="EL-GINA", ex=False),
         "costs": loc(doc='Extra costs to the participant', when='regime', ex={'fr': 'Participer ne vous coûte rien. Le promoteur paie le médicament, …', 'en': 'Taking part costs you nothing. The sponsor pays for the study …'}),
         "compensation": loc(doc='Payment or indemnity for taking part', when='regime', ex={'fr': "Vous ne recevez pas d'argent pour votre participation.", 'en': 'You will not be paid for taking part.'}),
@@ -615,7 +627,7 @@ SCHEMA = {
         }), doc='Optional parts, each with its own yes/no box (see below)', element='SIG-OPTIONAL'),
         "copies": loc(doc="Who keeps which copy (replaces the document's default sentence)", ex={'fr': 'Vous recevez un exemplaire de ce document et du formulaire de …', 'en': 'You will get a copy of this paper and of the signed consent form. …'}, element='SIG-COPY'),
         # US Common Rule elements (46.116(b)(9), (c)(7)-(9)); checked only under us_common_rule
-        "biospecimens": flag(doc='The study collects biospecimens: then `commercial_use` and `wgs` are required'),
+        "biospecimens": flag(doc='The study collects biospecimens: then `samples` (EL-SAMPLES) and, under the Common Rule, `commercial_use` (or `samples.commercial_use`) and `wgs` are required'),
         "future_use": loc_md(doc='Future use of de-identified data or samples', when='us_common_rule'),
         "commercial_use": loc_md(doc='Commercial profit from biospecimens', when='us_common_rule, with biospecimens'),
         "results_return": loc_md(doc='Return of clinically relevant individual results', when='us_common_rule'),

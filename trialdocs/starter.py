@@ -280,9 +280,10 @@ TRIAL = {
 PEOPLE = {
     "people": [{
         "id": "coordinator",
-        "first_name": Text("first name of the coordinating investigator"),
-        "last_name": Text("last name of the coordinating investigator"),
-        "degrees": Text("degrees, e.g. MD, PhD"),
+        "honorific": Invented("Dr", "honorific written before the name: Pr, Dr, or remove the line"),
+        "first_name": Text("given name of the coordinating investigator"),
+        "last_name": Text("family name of the coordinating investigator"),
+        "degrees": Text("degrees written after the name, e.g. MD, PhD"),
         "affiliation": Text("institution of the coordinating investigator"),
         "title": Say("role in the study", "rôle dans l'étude"),
         "phone": Text("phone number"),
@@ -331,6 +332,8 @@ CONSENT = {
                                "l'essentiel pour décider, en une courte liste"),
         "why": Say("why this research is done, and that it is research",
                    "pourquoi cette recherche est faite, et qu'il s'agit d'une recherche"),
+        "why_you": Say("why this person is invited: what makes them a candidate",
+                       "pourquoi on propose cette recherche à cette personne"),
         "purpose": Say("what the study wants to find out", "ce que l'étude veut savoir"),
         # method comes from the design
         "procedures": Say("what happens at each visit", "ce qui se passe à chaque visite"),

@@ -32,6 +32,7 @@ BASE_CONSENT = {
     "version": "1.0", "version_date": "2020-01-10",
     "key_information": _en("You are asked to take drug A for 12 weeks."),
     "why": _en("We want to know if drug A lowers blood pressure."),
+    "why_you": _en("You have high blood pressure."),
     "purpose": _en("To measure blood pressure after 12 weeks."),
     "method": _en("Everyone takes drug A."),
     "procedures": _en("You come to 3 visits."),
@@ -71,12 +72,16 @@ REGIME_CONSENT = {
 }
 REGIME_REGULATORY = {
     "eu_ctr": {"eu_ct_number": "2020-500000-00-00"},
-    "fr_csp": {"approvals": {"ethics": {"committee": "CPP Example", "date": "2020-01-02"},
+    "fr_csp": {"riph_category": 1, "approvals": {"ethics": {"committee": "CPP Example", "date": "2020-01-02"},
                              "competent_authority": {"name": "ANSM", "date": "2020-01-05"}},
                "insurance": {"insurer": "Example Insurance", "policy_number": "EX-1"}},
 }
 # ICH's GDPR-style data items are what EU CTR and GDPR need too.
 REGIME_CONSENT["eu_ctr"] = {**REGIME_CONSENT["ich_e6r3"], **REGIME_CONSENT["eu_ctr"]}
+# The instruments R3 and the EU Regulation replaced ask for the same consent facts.
+REGIME_CONSENT["ich_e6r2"] = REGIME_CONSENT["ich_e6r3"]
+REGIME_CONSENT["eu_ctd"] = REGIME_CONSENT["eu_ctr"]
+REGIME_REGULATORY["eu_ctd"] = {"eu_ct_number": "2019-000000-00"}
 REGIME_CONSENT["gdpr"] = {"data_protection": REGIME_CONSENT["ich_e6r3"]["data_protection"]}
 
 COMBINATIONS = {
@@ -85,14 +90,21 @@ COMBINATIONS = {
     "ich": ["ich_e6r3"],
     "eu-ctr-gdpr": ["eu_ctr", "gdpr"],
     "fr-csp-eu-ctr-gdpr": ["fr_csp", "eu_ctr", "gdpr"],
+    "fr-csp-eu-ctd-ich-r2-gdpr": ["fr_csp", "eu_ctd", "ich_e6r2", "gdpr"],
 }
+# Each combination's documents are dated inside its regimes' periods (regimes.py):
+# the EU Regulation and ICH E6(R3) apply from 2022 and 2025, the Directive until 2025.
+DATED = {name: "2020-01-10" if {"eu_ctd", "ich_e6r2"} & set(regimes) else "2025-09-01"
+         for name, regimes in COMBINATIONS.items()}
 
 
-def minimal(regimes) -> dict:
+def minimal(regimes, date="2020-01-10") -> dict:
     """The registry-only minimal fixture plus the smallest consent the regimes ask for."""
     data = copy.deepcopy(MINIMAL)
     data["protocol"]["documents"] = ["consent", "registry"]
+    data["protocol"]["version_date"] = date
     consent = copy.deepcopy(BASE_CONSENT)
+    consent["version_date"] = date
     regulatory = {"regimes": list(regimes)}
     for regime in regimes:
         consent.update(copy.deepcopy(REGIME_CONSENT[regime]))
@@ -120,7 +132,7 @@ def write(folder: Path, data: dict) -> Path:
 @pytest.fixture(params=sorted(COMBINATIONS))
 def built(request, tmp_path):
     name = request.param
-    folder = write(tmp_path / name, minimal(COMBINATIONS[name]))
+    folder = write(tmp_path / name, minimal(COMBINATIONS[name], DATED[name]))
     checked = check_protocol(folder)
     return name, checked, folder
 
@@ -128,6 +140,8 @@ def built(request, tmp_path):
 def test_minimal_protocol_per_regime_checks_clean_and_renders(built):
     name, checked, folder = built
     assert checked.ok, "\n".join(f"{d.path}: {d.message}" for d in checked.diagnostics)
+    # every regime applies at the documents' date: no period warning
+    assert not [d for d in checked.diagnostics if d.path.startswith("regulatory.regimes")]
     assert render_all(checked.source.data, folder.name) == []
 
 

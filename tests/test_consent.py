@@ -152,7 +152,7 @@ def test_missing_risks_fails_check_and_keeps_previous_output(built, example_copy
     assert result.returncode == 1
     assert re.search(r"patient\.yaml:\d+:\d+: error: consent\.risks: consent element EL-RISKS "
                      r"\(Foreseeable risks, discomforts, inconveniences\) is missing "
-                     r"\(required by .*EU Clinical Trials Regulation.*; add consent\.risks\)",
+                     r"\(required by .*EU Clinical Trials Directive.*; add consent\.risks\)",
                      result.stdout), result.stdout
     result = run_cli("build", example_copy, "--only", "consent", "--output", out)
     assert result.returncode == 1
@@ -245,3 +245,124 @@ def test_consent_form_is_numbered_on_its_own_with_signatures_by_the_statements(b
     first = form[0]
     assert s["consent_statements"]["questions"][:30] in first and s["participant"] in first
     assert s["signature"] in first
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_forms_follow_the_rules_in_force_at_their_date(built, lang):
+    """Authorised in 2019 under the EU Directive, dated 2020: the form names the loi Jardé
+    category and the Directive, cites ICH E6(R2) and the EU Clinical Trials Register
+    (EudraCT), and promises nothing of the Regulation (CTIS) or of ICH E6(R3)."""
+    found = text(built / "consent" / f"tenon.{lang}.pdf")
+    expected = {
+        "fr": ["recherche impliquant la personne humaine (RIPH) de catégorie 1 : une recherche "
+               "interventionnelle", "(article L1121-1 1° du Code de la santé publique, loi Jardé)",
+               "directive européenne relative aux essais cliniques (directive 2001/20/CE)",
+               "bonnes pratiques cliniques, ICH E6(R2)",
+               "registre européen des essais cliniques (EudraCT)", "Numéro EudraCT 2019-000000-00"],
+        "en": ["research involving the human person (RIPH), category 1: interventional research",
+               "(French Public Health Code, article L1121-1 1°, loi Jardé)",
+               "European Clinical Trials Directive (Directive 2001/20/EC)",
+               "good clinical practice, ICH E6(R2)",
+               "EU Clinical Trials Register (EudraCT)", "EudraCT number 2019-000000-00"],
+    }[lang]
+    for phrase in expected:
+        assert normalize(phrase) in found, phrase
+    for phrase in ("CTIS", "536/2014", "E6(R3)"):
+        assert phrase not in found, phrase
+
+# -- people, official title, why you, samples (issue 11, items 1 and 4) -------------------
+
+def test_names_are_written_honorific_first_in_each_language(built):
+    """'Pr David Klatzmann' in French, 'Professor David Klatzmann' in English; never the
+    registry's 'Klatzmann, Pr'. The Tenon investigator is labelled by role."""
+    fr = normalize(text(built / "consent" / "tenon.fr.pdf"))
+    en = normalize(text(built / "consent" / "tenon.en.pdf"))
+    assert "Investigateur coordonnateur Pr David Klatzmann" in fr
+    assert "Coordinating investigator Professor David Klatzmann" in en
+    for form in (fr, en):
+        assert "Klatzmann, Pr" not in form and "Mékinian, Dr" not in form
+    assert "Investigateur de votre centre : Bornes" in fr      # contact card, by role
+    assert "Investigator at your site: Bornes" in en
+    assert "Dr Arsene Mékinian" in normalize(text(built / "consent" / "saint-antoine.fr.pdf"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_official_title_why_you_and_samples_are_in_the_form(built, model, lang):
+    """The form names the trial by its scientific title (in the form's language where the
+    protocol gives it), says why the reader is invited and what becomes of the samples."""
+    s = strings(lang)
+    path = built / "consent" / f"tenon.{lang}.pdf"
+    found = normalize(text(path))
+    ident = model["identification"]
+    official = ident["local"]["fr"]["official_title"] if lang == "fr" else ident["official_title"]
+    assert found.count(normalize(official)[:80]) >= 2          # note header and consent form
+    assert normalize(s["why_you"]) in found and normalize(s["samples"]["title"]) in found
+    samples = model["consent"]["samples"]
+    for key in ("research_tubes", "kept", "retention", "location", "users", "commercial_use"):
+        assert normalize(s["samples"][key]) in found, key
+        assert normalize(samples[key][lang])[:50] in found, key
+    assert normalize(model["consent"]["why_you"][lang])[:60] in found
+    html = (built / "consent" / f"tenon.{lang}.html").read_text(encoding="utf-8")
+    assert 'id="why_you" data-elements="EL-WHY-YOU"' in html
+    assert 'id="samples" data-elements="EL-SAMPLES' in html
+
+
+def test_us_example_shows_why_you_and_samples():
+    """The second example (English, US regimes) prints the same sections (HTML, in-process)."""
+    from conftest import ROOT
+
+    source, _ = load_protocol(ROOT / "protocol" / "nct02210780")
+    model = build_model(source.data, "nct02210780")
+    site = model["sites"][0]["id"]
+    html = normalize(next(t.render().decode() for t in consent.targets(model)
+                          if t.site == site and t.path.endswith(".html")))
+    s = strings("en")
+    for phrase in (s["why_you"], s["samples"]["title"], s["samples"]["research_tubes"],
+                   "aged 18 to 64", "Your samples will not be sold"):
+        assert normalize(phrase) in html, phrase
+    person = model["people_by_id"][model["sites"][0]["investigator"]]
+    assert f"{person['first_name']} {person['last_name']}, MD" in html   # degrees after the name
+
+
+def test_a_named_person_without_given_name_or_honorific_is_warned_where_written(example_copy):
+    """The check names file, line, column and path; the example accepts it with a reason."""
+    people = example_copy / "people.yaml"
+    line = next(i for i, l in enumerate(people.read_text(encoding="utf-8").splitlines(), 1)
+                if l.strip() == "- id: bornes")
+    accepted = run_cli("check", example_copy)
+    assert accepted.returncode == 0 and "people[2]" not in accepted.stdout
+    trial = example_copy / "trial.yaml"
+    content = trial.read_text(encoding="utf-8")
+    start = content.index("  accepted_warnings:\n")
+    trial.write_text(content[:start] + content[content.index("  illustrative_notice:"):],
+                     encoding="utf-8")
+    result = run_cli("check", example_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (f"people.yaml:{line}:5: warning: people[2]: person 'bornes' is named on the consent "
+            f"forms (the investigator of site 'tenon') by the family name only: 'Bornes'"
+            in result.stdout), result.stdout
+
+
+def test_an_honorific_written_as_a_degree_is_warned(example_copy):
+    people = example_copy / "people.yaml"
+    content = people.read_text(encoding="utf-8")
+    people.write_text(content.replace("    honorific: Pr\n    first_name: David\n    last_name: Klatzmann\n",
+                                      "    first_name: David\n    last_name: Klatzmann\n    degrees: \"Prof.\"\n"),
+                      encoding="utf-8")
+    result = run_cli("check", example_copy)
+    assert "warning: people[0].degrees: 'Prof.' is an honorific, not a degree" in result.stdout
+    assert "write honorific: Pr (allowed: Pr, Dr)" in result.stdout
+
+
+def test_official_title_without_the_forms_language_is_a_language_leak(example_copy):
+    from trialdocs.check import check_protocol
+
+    trial = example_copy / "trial.yaml"
+    content = trial.read_text(encoding="utf-8")
+    line = next(l for l in content.splitlines() if l.strip().startswith("official_title: \"Stimulation"))
+    trial.write_text(content.replace(line + "\n", ""), encoding="utf-8")
+    found = [(d.path, d.message) for d in check_protocol(example_copy).diagnostics
+             if d.severity == "warning" and "consent form" in d.message]
+    assert found == [("identification.official_title",
+                      "language leak: the consent form (fr) would show "
+                      "identification.official_title in English, the registry's language")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from buildhelp import edit
 from trialdocs.check import check_protocol
+from trialdocs.errors import ACCEPTED
 
 
 def test_placeholders_in_a_folded_text_and_after_a_value_are_located(example_copy):
@@ -15,7 +16,7 @@ def test_placeholders_in_a_folded_text_and_after_a_value_are_located(example_cop
          "# PLACEHOLDER: a whole-line comment is prose, not a mark\noversight:\n")
     checked = check_protocol(example_copy)
     found = sorted((d.file.rsplit("/", 1)[-1], d.line, d.col, d.path, d.message)
-                   for d in checked.diagnostics)
+                   for d in checked.diagnostics if d.severity != ACCEPTED)
     text = (example_copy / "trial.yaml").read_text(encoding="utf-8").splitlines()
     patient = (example_copy / "patient.yaml").read_text(encoding="utf-8").splitlines()
     count_line = next(i for i, line in enumerate(text, 1) if "count: 18" in line)

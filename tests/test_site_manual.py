@@ -323,10 +323,13 @@ def test_safety_section_gives_the_timelines(built, model, lang):
     ctx = site_manual.context(model, lang)
     for row in ctx["safety"]["reporting"]:
         assert flat(row["deadline"]) in text
-    assert ctx["clocks"], "the example declares eu_ctr and ich_e6r3"
+    assert ctx["clocks"], "the example declares eu_ctd and ich_e6r2"
     for clock in ctx["clocks"]:
         assert flat(clock["source"]) in text
-    assert "24" in ctx["clocks"][1]["deadline"]
+    # the rules in force at the manual's date (2020): the EU Directive and ICH E6(R2)
+    sources = " ".join(clock["source"] for clock in ctx["clocks"])
+    assert "2001/20" in sources and "E6(R2)" in sources
+    assert "536/2014" not in text and "E6(R3)" not in text
     assert flat(ctx["safety"]["pregnancy"]["follow_up_until"]) in text
     assert ctx["contacts"]["vigilance"]["phone"] in text
 
@@ -343,6 +346,62 @@ def test_contacts_directory_names_everyone(built, model, lang):
         assert site["phone"] in text and site["emergency_phone"] in text
         assert site["pharmacy"]["phone"] in text
 
+
+
+def _laboratories(folder: Path = EXAMPLE) -> list[dict]:
+    data = yaml.safe_load((folder / "conduct.yaml").read_text(encoding="utf-8"))
+    return data["site_manual"]["laboratories"]
+
+
+def _in(value, lang):
+    return value.get(lang, "") if isinstance(value, dict) else value
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_contact_directory_lists_the_laboratories_samples_go_to(built, model, lang):
+    """Each laboratory of site_manual.laboratories, in the contact directory chapter (before
+    the synopsis): its name, where it is, whom to call, what is sent there and how."""
+    texts = pages(built / f"site-manual.{lang}.pdf")
+    sec = site_manual.context(model, lang)["sec"]
+    heading = f"{sec['laboratories']['number']} {sec['laboratories']['title']}"
+    synopsis = f"{sec['synopsis']['number']} {sec['synopsis']['title']}"
+    first = next(i for i, t in enumerate(texts) if heading in t and not is_contents(t, lang))
+    last = next(i for i, t in enumerate(texts) if synopsis in t and not is_contents(t, lang))
+    assert sec["laboratories"]["number"].startswith(sec["contacts"]["number"] + ".")
+    directory = flat(" ".join(texts[first:last]))
+    labs = _laboratories()
+    assert len(labs) >= 2
+    for lab in labs:
+        for value in (_in(lab["name"], lang), _in(lab["role"], lang), _in(lab["contact"], lang),
+                      lab["phone"],
+                      lab["email"], lab["address"]["street"], _in(lab["hours"], lang)):
+            assert flat(value) in directory, (lab["id"], value)
+        for sample in lab["samples"]:
+            for key in ("what", "shipping", "when"):
+                assert flat(_in(sample[key], lang)) in directory, (lab["id"], key)
+    m = strings(lang)["manual"]
+    assert flat(m["lab_what"]) in directory and flat(m["lab_shipping"]) in directory
+
+
+def test_us_example_directory_lists_its_laboratories():
+    """The US example's laboratories, in its English manual (HTML, rendered in-process)."""
+    folder = EXAMPLE.parent / "nct02210780"
+    target = next(t for t in site_manual.targets(_model(folder, folder.name))
+                  if t.path == "site-manual.en.html")
+    text = normalize(html.unescape(re.sub(r"<[^>]+>", " ", target.render().decode())))
+    for lab in _laboratories(folder):
+        assert normalize(lab["name"]) in text and lab["phone"] in text
+        for sample in lab["samples"]:
+            assert normalize(sample["shipping"]) in text
+
+
+def test_laboratory_without_phone_or_email_is_an_error(example_copy):
+    line = _edit(example_copy, "conduct.yaml", '      phone: "+33 1 00 00 00 41"\n'
+                 "      email: biobanque-il2@example.org\n", "")
+    found = [d for d in _check(example_copy).diagnostics if "laboratory" in d.message]
+    assert [(d.severity, d.path, d.message) for d in found] == [
+        ("error", "site_manual.laboratories[1]", "laboratory 'biobank' has no phone or e-mail")]
+    assert found[0].file.endswith("conduct.yaml") and found[0].line < line
 
 def test_french_manual_is_in_french(built):
     text = " ".join(pages(built / "site-manual.fr.pdf"))
@@ -413,12 +472,42 @@ def test_big_schedule_fits_the_page(big):
     assert overflows == []
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_example_fits_the_page(model, lang):
+@pytest.fixture(scope="module")
+def laid_out():
+    """WeasyPrint's layout of a worked example's manual in one language, made once per
+    module: (slug, lang) -> Document. Both examples, every language of each."""
     from trialdocs.pdf import render_document
 
-    document = render_document(site_manual.payload(model, lang))
-    assert _overflows(document) == []
+    cache = {}
+
+    def get(slug: str, lang: str):
+        if (slug, lang) not in cache:
+            folder = EXAMPLE.parent / slug
+            cache[slug, lang] = render_document(site_manual.payload(_model(folder, slug), lang))
+        return cache[slug, lang]
+
+    return get
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_example_fits_the_page(laid_out, lang):
+    assert _overflows(laid_out(SLUG, lang)) == []
+
+
+FILLED = [(SLUG, lang) for lang in LANGS] + [("nct02210780", "en")]
+
+
+@pytest.mark.parametrize("slug,lang", FILLED)
+def test_no_page_is_less_than_a_third_full(laid_out, slug, lang):
+    """Issue 11: no page less than a third full, except before a landscape section or a
+    part that must start on a new page (a chapter, the contents, a form to copy); a form
+    or the contents spilling over onto a page is never excused (tests/pagefill.py)."""
+    from pagefill import fill, short_pages
+
+    document = laid_out(slug, lang)
+    assert short_pages(document) == []
+    # the measure sees what is drawn: the title page and a full log page are well filled
+    assert fill(document.pages[0]) > 0.4 and max(fill(p) for p in document.pages) > 0.9
 
 
 # -- check ---------------------------------------------------------------------------------------

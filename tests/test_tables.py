@@ -73,9 +73,30 @@ def test_dates_per_language_and_country():
     assert locales.format_date("2026-11-20", "fr", "France") == "20 novembre 2026"
 
 
-def test_person_names_with_title_per_language():
-    person = {"first_name": "David", "last_name": "Klatzmann", "degrees": "Pr"}
+def test_person_names_per_language_and_role():
+    person = {"honorific": "Pr", "first_name": "David", "last_name": "Klatzmann"}
     assert locales.person_name(person, "fr") == "Pr David Klatzmann"
-    assert locales.person_name(person, "en") == "Prof. David Klatzmann"
+    assert locales.person_name(person, "en") == "Professor David Klatzmann"
+    # the registry keeps the record's form: honorific code and degrees after the name
+    assert locales.person_name(person, role="registry") == "David Klatzmann, Pr"
+    lee = {"honorific": "Dr", "first_name": "Ann", "middle_name": "B", "last_name": "Lee",
+           "degrees": "MD, PhD"}
+    assert locales.person_name(lee, "fr") == "Dr Ann B Lee, MD, PhD"
+    assert locales.person_name(lee, role="registry") == "Ann B Lee, Dr, MD, PhD"
+    assert locales.registry_degrees(lee) == "Dr, MD, PhD"
     assert locales.person_name({"first_name": "Ann", "last_name": "Lee", "degrees": "MD"},
                                "en") == "Ann Lee, MD"
+    # a family name alone stays itself, with no stray separator
+    assert locales.person_name({"last_name": "Bornes"}, "fr") == "Bornes"
+
+
+def test_registry_name_import_moves_a_registered_honorific_and_exports_it_back():
+    from trialdocs.registry.importer import split_name
+
+    for registered in ("David Klatzmann, Pr", "Arsene Mékinian, Dr", "Neil H White, M.D.",
+                       "Ann Lee, Pr, MD, PhD", "Bornes"):
+        person = split_name(registered)
+        assert locales.person_name(person, role="registry") == registered
+    assert split_name("David Klatzmann, Pr") == {"first_name": "David", "last_name": "Klatzmann",
+                                                 "honorific": "Pr"}
+    assert split_name("Neil H White, M.D.").get("honorific") is None

@@ -282,7 +282,7 @@ def test_codes_of_the_worked_example(exported):
     assert {t: organizations[s] for t, s in identifiers.items()} == {
         "APHP180256": "Assistance Publique - Hôpitaux de Paris",
         "NCT03970954": "ClinicalTrials.gov",
-        "2019-000000-00": "EU Clinical Trials Information System"}
+        "2019-000000-00": "EudraCT"}       # a EudraCT number is not from CTIS
     sponsor = version["organizations"][0]
     assert [(s["name"], s["country"]["code"]) for s in sponsor["managedSites"]] == [
         ("saint-antoine", "FRA"), ("tenon", "FRA"), ("trousseau", "FRA")]

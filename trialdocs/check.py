@@ -109,7 +109,9 @@ def accept_warnings(checked: Checked) -> None:
     An entry names a field path (the warning's own, or a parent of it) and,
     optionally, words of the message; a warning it matches becomes ACCEPTED
     (not printed, listed in --format json and in the manifest with the reason).
-    An entry that matches no warning is itself a warning, so the list stays true.
+    An entry that matches no warning is itself a warning, so the list stays true;
+    not while the data has errors, since the document checks that would give the
+    warning do not run then.
     """
     from dataclasses import replace
 
@@ -132,8 +134,9 @@ def accept_warnings(checked: Checked) -> None:
                 used.add(index)
                 break
         out.append(d)
+    complete = not has_errors(out)   # with errors, document checks did not all run
     for index, entry in enumerate(entries):
-        if index not in used and isinstance(entry, dict):
+        if complete and index not in used and isinstance(entry, dict):
             out.append(Diagnostic(*checked.source.where(("protocol", "accepted_warnings", index)),
                                   WARNING, f"protocol.accepted_warnings[{index}]",
                                   f"accepts no warning (path '{entry.get('path')}')",

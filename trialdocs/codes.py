@@ -128,6 +128,9 @@ SAMPLING_METHOD = {
     "NON_PROBABILITY_SAMPLE": "Non-Probability Sample",
 }
 SEX = {"ALL": "All", "FEMALE": "Female", "MALE": "Male"}
+# A person's honorific, written before the name in documents (trialdocs.locales.HONORIFICS
+# gives each language's word); the registry writes the code after the name, as registered.
+HONORIFIC = {"Pr": "Professor", "Dr": "Doctor"}
 AGE_UNITS = ["Years", "Months", "Weeks", "Days", "Hours", "Minutes"]
 OFFICIAL_ROLE = {
     "PRINCIPAL_INVESTIGATOR": "Principal Investigator",
@@ -178,7 +181,9 @@ REGIMES = {
     "us_common_rule": "US Common Rule (45 CFR 46)",
     "us_fda": "US FDA (21 CFR 50 and 56)",
     "us_hipaa": "US HIPAA Privacy Rule (45 CFR 164.508)",
+    "ich_e6r2": "ICH E6(R2) GCP",
     "ich_e6r3": "ICH E6(R3) GCP",
+    "eu_ctd": "EU Clinical Trials Directive 2001/20/EC",
     "eu_ctr": "EU Clinical Trials Regulation 536/2014",
     "fr_csp": "France, Code de la santé publique (loi Jardé)",
     "gdpr": "GDPR (EU 2016/679)",

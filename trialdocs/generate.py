@@ -71,8 +71,9 @@ def _consent_elements() -> dict:
     out: dict = {}
     for element in ELEMENTS:
         fields = list(element.fields) + [f for extra in element.extra.values() for f in extra]
-        for dotted in fields:
-            out.setdefault(dotted, element.id)
+        for alternatives in fields:   # "a|b": either field satisfies the element
+            for dotted in alternatives.split("|"):
+                out.setdefault(dotted, element.id)
     return out
 
 

@@ -11,9 +11,17 @@ dataset for five layouts. ``ADDRESS_LAYOUTS`` holds one line pattern per
 country code; a country not in it gets ``INTERNATIONAL`` (street, postcode
 and city, state or region, country), the layout the documents used before.
 
-Person names: a title that is an honorific (Pr, Dr) goes before the name in
-the reader's language (fr "Pr David Klatzmann", en "Prof. David Klatzmann");
-other degrees (MD, PhD) follow it after a comma. ``TITLES`` is the table.
+Person names are structured (``honorific``, ``first_name`` (given),
+``middle_name``, ``last_name`` (family), ``degrees``) and written per language
+and role by two tables. ``HONORIFICS`` gives each language's word for an
+honorific code; ``NAME_FORMS`` gives, per role and language, the order of the
+parts and the separator before each, a part that is empty being left out with
+its separator. Documents (consent forms, site manual) put the honorific
+before the name and degrees after it: fr "Pr David Klatzmann", en "Professor
+David Klatzmann" (the spelled-out word patients read in British and US
+letters; "Prof." is a staff abbreviation), "Alex Rivera, MD". The registry
+keeps the name as ClinicalTrials.gov holds it, honorific and degrees after a
+comma ("David Klatzmann, Pr"), so an imported record exports as it came.
 """
 
 from __future__ import annotations
@@ -37,9 +45,15 @@ ADDRESS_LAYOUTS = {
 }
 INTERNATIONAL = ["{street}", "{postcode} {city}", "{state}", "{country}"]
 
-TITLES = {
-    "en": {"Pr": "Prof.", "Prof": "Prof.", "Prof.": "Prof.", "Dr": "Dr", "Dr.": "Dr"},
-    "fr": {"Pr": "Pr", "Prof": "Pr", "Prof.": "Pr", "Dr": "Dr", "Dr.": "Dr"},
+HONORIFICS = {
+    "en": {"Pr": "Professor", "Dr": "Dr"},
+    "fr": {"Pr": "Pr", "Dr": "Dr"},
+}
+
+# role -> language ("*": any) -> ((separator before the part, part), ...)
+NAME_FORMS = {
+    "document": {"*": (("", "honorific"), (" ", "names"), (", ", "degrees"))},
+    "registry": {"*": (("", "names"), (", ", "honorific_code"), (", ", "degrees"))},
 }
 
 
@@ -99,14 +113,28 @@ def format_amount(amount, currency: str, lang: str, country: str | None = None) 
     return format_currency(amount, currency, locale=locale_name(lang, country))
 
 
-def person_name(person: dict | None, lang: str = "en") -> str:
-    """'Pr David Klatzmann' (fr), 'Prof. David Klatzmann' (en), 'Ann Lee, MD'."""
+def registry_degrees(person: dict) -> str:
+    """What PRS's ``degrees`` holds: the honorific code, then the degrees ('Pr', 'Pr, MD')."""
+    return ", ".join(p for p in ((person.get("honorific") or "").strip(),
+                                 (person.get("degrees") or "").strip()) if p)
+
+
+def person_name(person: dict | None, lang: str = "en", role: str = "document") -> str:
+    """'Pr David Klatzmann' (fr), 'Professor David Klatzmann' (en), 'Ann Lee, MD';
+    role "registry": 'David Klatzmann, Pr' as ClinicalTrials.gov holds it."""
     if not person:
         return ""
-    names = " ".join(p for p in (person.get("first_name"), person.get("middle_name"),
-                                 person.get("last_name")) if p)
-    degrees = (person.get("degrees") or "").strip()
-    titles = TITLES.get(lang, TITLES["en"])
-    if degrees in titles:
-        return f"{titles[degrees]} {names}"
-    return f"{names}, {degrees}" if degrees else names
+    code = (person.get("honorific") or "").strip()
+    parts = {
+        "names": " ".join(p for p in (person.get("first_name"), person.get("middle_name"),
+                                      person.get("last_name")) if p),
+        "honorific": HONORIFICS.get(lang, HONORIFICS["en"]).get(code, code),
+        "honorific_code": code,
+        "degrees": (person.get("degrees") or "").strip(),
+    }
+    forms = NAME_FORMS[role]
+    out = ""
+    for separator, part in forms.get(lang, forms["*"]):
+        if parts[part]:
+            out += (separator if out else "") + parts[part]
+    return out

@@ -15,12 +15,10 @@ from . import codes
 
 
 def person_name(person: dict | None) -> str:
-    """'David Klatzmann, Pr': first, middle and last names, then degrees."""
-    if not person:
-        return ""
-    names = " ".join(p for p in (person.get("first_name"), person.get("middle_name"),
-                                 person.get("last_name")) if p)
-    return f"{names}, {person['degrees']}" if person.get("degrees") else names
+    """'David Klatzmann, Pr': the name as the registry holds it (trialdocs.locales)."""
+    from .locales import person_name as by_role
+
+    return by_role(person, role="registry")
 
 
 def format_address(address: dict | None) -> str:

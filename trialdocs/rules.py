@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import codes
+from . import codes, regimes
 from .documents import BY_NAME
 from .errors import ERROR, WARNING, Diagnostic
 from .model import lookup
 from .load import Source, dotted
-from .placeholders import find as find_placeholders
+from .placeholders import find as find_placeholders, strip as strip_placeholders
+from .registry.identifiers import eu_number_label
 from .validate import suggest
 
 AGE_UNIT_DAYS = {"Years": 365.25, "Months": 30.4375, "Weeks": 7, "Days": 1,
@@ -62,8 +63,11 @@ class Rules:
         ids = self.unique_ids()
         self.references(ids)
         self.languages()
+        self.names()
         self.ages()
         self.dates()
+        self.regime_periods()
+        self.eu_number()
         self.status_rules()
         self.design()
         self.illustrative_paths()
@@ -210,6 +214,26 @@ class Rules:
                     self.error((block, "languages", j),
                                f"'{lang}' is not one of protocol.languages ({', '.join(declared)})")
 
+    # an honorific written as a degree ('David Klatzmann, Pr' before people[].honorific existed)
+    HONORIFIC_SPELLINGS = {"pr": "Pr", "pr.": "Pr", "prof": "Pr", "prof.": "Pr",
+                           "professor": "Pr", "dr": "Dr", "dr.": "Dr", "doctor": "Dr"}
+
+    def names(self):
+        """An honorific in people[].degrees would be printed after the name ('David
+        Klatzmann, Pr'): it belongs in people[].honorific, which documents put first."""
+        for i, person in self.listed("people"):
+            degrees = person.get("degrees")
+            if not isinstance(degrees, str):
+                continue
+            first = degrees.split(",")[0].strip()
+            code = self.HONORIFIC_SPELLINGS.get(first.lower())
+            if code:
+                self.warning(("people", i, "degrees"),
+                             f"'{first}' is an honorific, not a degree: documents would print it "
+                             f"after the name",
+                             f"write honorific: {code} (allowed: {', '.join(codes.HONORIFIC)}) and "
+                             f"keep only degrees such as MD or PhD in degrees")
+
     @staticmethod
     def _age_days(text):
         number, unit = text.split(" ")
@@ -256,6 +280,75 @@ class Rules:
         verified = self._date(("status", "verified_date"), self.get("status", "verified_date"))
         if verified and verified > self.today:
             self.warning(("status", "verified_date"), "is in the future")
+
+    # The dated documents that follow the declared regimes: (document, its date, fallback).
+    DATED = (("protocol", "protocol", ("protocol", "version_date"), None),
+             ("consent", "consent form", ("consent", "version_date"), ("protocol", "version_date")),
+             ("site_manual", "site manual", ("site_manual", "version_date"),
+              ("protocol", "version_date")))
+
+    def regime_periods(self):
+        """Each declared regime applies at the date of the documents that follow it.
+
+        Documents are written as of their version (planned.py): a consent form
+        dated 2020 follows the EU Directive, not the Regulation that applied from
+        2022, and cites ICH E6(R2), not (R3). One warning per regime, at its place
+        in regulatory.regimes, naming each document dated outside its period."""
+        requested = self.get("protocol", "documents", default=[]) or []
+        dated = []
+        for name, label, path, fallback in self.DATED:
+            if name != "protocol" and name not in requested:
+                continue
+            text = self.get(*path) or (self.get(*fallback) if fallback else None)
+            try:
+                day = dt.date.fromisoformat(text) if isinstance(text, str) else None
+            except ValueError:
+                continue  # dates() reports it
+            if day:
+                dated.append((label, text, day))
+        for i, code in enumerate(self.get("regulatory", "regimes", default=[]) or []):
+            if code not in regimes.REGIMES:
+                continue
+            outside = [(label, text, day) for label, text, day in dated
+                       if not regimes.applies(code, day)]
+            if not outside:
+                continue
+            first, last = regimes.REGIMES[code].period
+            period = (f"from {first} to {last}" if first and last
+                      else f"from {first}" if first else f"until {last}")
+            documents = ", ".join(f"the {label} ({text})" for label, text, _ in outside)
+            instead = regimes.in_force_instead(code, outside[0][2])
+            hint = (f"declare {' or '.join(instead)} "
+                    f"({', '.join(codes.REGIMES[x] for x in instead)}), in force on that date"
+                    if instead else "declare the rules in force at the documents' date, "
+                    "or correct the version date")
+            self.warning(("regulatory", "regimes", i),
+                         f"{code} ({codes.REGIMES[code]}) applies {period}, not at the date of "
+                         f"{documents}", hint)
+
+    def eu_number(self):
+        """The EU number has the form of the declared EU regime's register: an EU CT
+        number from CTIS (YYYY-5NNNNN-NN-NN) under the Regulation, a EudraCT number
+        (YYYY-NNNNNN-NN) under the Directive. A trial moved from the Directive to the
+        Regulation got a new number from CTIS; its EudraCT number stays a secondary id."""
+        number = self.get("regulatory", "eu_ct_number")
+        declared = self.get("regulatory", "regimes", default=[]) or []
+        if not isinstance(number, str) or strip_placeholders(number) != number:
+            return
+        kind = eu_number_label(number)
+        if regimes.EU in declared and kind != "eu_ct_number":
+            self.warning(("regulatory", "eu_ct_number"),
+                         f"'{number}' is a EudraCT number; a trial under {regimes.EU} has an "
+                         "EU CT number from CTIS (YYYY-5NNNNN-NN-NN)",
+                         "give the EU CT number (a EudraCT number goes in "
+                         f"identification.secondary_ids), or declare {regimes.EU_CTD} if the "
+                         "trial runs under the Directive")
+        elif regimes.EU_CTD in declared and regimes.EU not in declared \
+                and kind == "eu_ct_number":
+            self.warning(("regulatory", "eu_ct_number"),
+                         f"'{number}' is an EU CT number from CTIS; a trial under "
+                         f"{regimes.EU_CTD} has a EudraCT number (YYYY-NNNNNN-NN)",
+                         f"declare {regimes.EU} if the trial was authorised under the Regulation")
 
     def status_rules(self):
         status = self.get("status", "overall_status")

@@ -112,10 +112,12 @@ def flag(required=False, **kw):
     return _about(dict(type="boolean", required=required), kw)
 
 
-def integer(required=False, min=None, **kw):
+def integer(required=False, min=None, max=None, **kw):
     rule = dict(type="integer", required=required)
     if min is not None:
         rule["min"] = min
+    if max is not None:
+        rule["max"] = max
     return _about(rule, kw)
 
 
@@ -175,10 +177,11 @@ def kept_date(**kw):
 
 PERSON = {
     "id": ident(doc='The person\'s id, unique among people; other blocks name the person by it', ex='bornes'),
-    "first_name": text(doc='First name', ex='Arsene'),
+    "honorific": code(codes.HONORIFIC, doc='`Pr` (professor) or `Dr`: written before the name in the reader\'s language ("Pr David Klatzmann", "Professor David Klatzmann"); the registry writes it after the name, as registered', ex='Pr'),
+    "first_name": text(doc='Given name', ex='Arsene'),
     "middle_name": text(doc='Middle name or initial', ex='H'),
-    "last_name": text(True, doc='Last name', ex='Bornes'),
-    "degrees": text(doc='e.g. `"Pr"`, `"MD, PhD"`', ex='Pr'),
+    "last_name": text(True, doc='Family name', ex='Mékinian'),
+    "degrees": text(doc='Degrees written after the name, e.g. `"MD, PhD"` (an honorific such as Pr or Dr goes in `honorific`)', ex='MD, PhD'),
     "title": staff(doc='Job title', ex={'en': 'Coordinating investigator', 'fr': 'Investigateur coordonnateur'}),
     "affiliation": text(doc='Used for an official when `officials[].affiliation` is not given', ex='Trousseau APHP Paris'),
     "role": staff(doc="The person's role in the study, in words"),
@@ -518,10 +521,10 @@ SCHEMA = {
 
     # ---- regulatory frame (decides which consent rules apply) -----------
     "regulatory": record({
-        "regimes": items(code(codes.REGIMES), True, 1, doc='`us_common_rule`, `us_fda`, `ich_e6r3`, `eu_ctr`, `fr_csp`, `gdpr` (7.1)', ex=['ich_e6r3', 'eu_ctr', 'fr_csp', 'gdpr']),
+        "regimes": items(code(codes.REGIMES), True, 1, doc='`us_common_rule`, `us_fda`, `us_hipaa`, `ich_e6r2`, `ich_e6r3`, `eu_ctd`, `eu_ctr`, `fr_csp`, `gdpr`: each applies in its period, at the documents\' date (7.1)', ex=['ich_e6r2', 'eu_ctd', 'fr_csp', 'gdpr']),
         "us_fda_applicable_clinical_trial": flag(doc='An "applicable clinical trial" under US FDAAA 801: consent documents then carry the required ClinicalTrials.gov sentence', ex=False),
-        "riph_category": integer(min=1, doc='French RIPH category (loi Jardé), 1 or more', ex=1),
-        "eu_ct_number": text(doc='EU trial number; printed on consent documents. Quote it', when='under `eu_ctr`', ex='2019-000000-00'),
+        "riph_category": integer(min=1, max=3, doc='The research\'s category under the French Code de la santé publique, art. L1121-1 (loi Jardé): `1` interventional, `2` interventional with minimal risks and constraints, `3` non-interventional; the consent form names it', when='under `fr_csp`', ex=1),
+        "eu_ct_number": text(doc='EU trial number (EU CT number under `eu_ctr`, EudraCT number under `eu_ctd`); printed on consent documents. Quote it', when='under `eu_ctr` or `eu_ctd`', ex='2019-000000-00'),
         "id_rcb": text(doc='French ID-RCB number; printed on consent documents. Quote it', ex='2019-A00000-00'),
         "approvals": record({
             "ethics": record({"committee": text(True, doc='The ethics committee', when='yes, when `ethics` is given', ex='CPP Île-de-France (example)'), "date": text(True, regex=DATE_RE, doc='Date of the favourable opinion', when='yes, when `ethics` is given', ex='2019-09-12'),
@@ -549,6 +552,7 @@ SCHEMA = {
         "title": loc(doc='Title of the consent documents (defaults to `identification.brief_title`)', ex={'fr': "L'interleukine-2 à faible dose chez les femmes ayant des fausses …", 'en': 'Low-dose interleukin-2 for women with repeated miscarriages that …'}),
         "key_information": loc_md(doc='The key facts, shown first', when='regime', ex={'fr': "Madame, voici l'essentiel de cette recherche.\n\n- **Pourquoi ?** …", 'en': 'Here is what matters most about this study.\n\n- **Why?** Some women …'}),
         "why": loc_md(doc='Why this research: say it is research', when='regime', ex={'fr': 'Environ 1 à 3 femmes sur 100 font plusieurs fausses couches de …', 'en': 'About 1 to 3 women in 100 have several miscarriages in a row, …'}),
+        "why_you": loc_md(doc='Why this person is invited: what makes them a candidate (their condition, their care at the site); printed as its own section after "why"', when='regime', ex={'fr': 'Vous avez fait au moins trois fausses couches précoces de suite, sans cause …', 'en': 'You have had at least three early miscarriages in a row, and the usual …'}, element='EL-WHY-YOU'),
         "purpose": loc_md(when="regime", doc='What the study wants to find out', ex={'fr': "Cette recherche veut savoir si une faible dose d'IL-2 augmente le …", 'en': 'This study wants to find out if a low dose of IL-2 raises the …'}),
         "method": loc_md(doc='How the study is designed', when='regime', ex={'fr': "La recherche a lieu à Paris, dans des hôpitaux de l'AP-HP. Elle …", 'en': 'The study takes place in Paris, in public hospitals of AP-HP. It …'}),
         "procedures": loc_md(when="regime", doc='What happens, visit by visit', ex={'fr': '**Avant le traitement (visite de sélection, dans les 4 semaines …', 'en': '**Before the treatment (screening visit, in the 4 weeks before the …'}),
@@ -597,6 +601,16 @@ SCHEMA = {
             "prorated": loc(doc="What is paid when someone stops early", ex={"en": "If you stop early, you are paid for the visits you came to."}),
             "when": loc(doc="When and how payment is made", ex={"en": "By check within 4 weeks after each visit."}),
         }, doc="Payment for taking part, as a table (amounts per visit, total, prorating, when paid); satisfies EL-PAYMENT like compensation", element="EL-PAYMENT"),
+        # What happens to the samples (consent element EL-SAMPLES): printed as a table.
+        "samples": record({
+            "kept": loc_md(doc='Which samples are kept, beyond what the study tests at once', when='yes, with samples', ex={'fr': 'Des restes de vos prises de sang (sérum et cellules), si vous …', 'en': 'What is left of your blood samples (serum and cells), if you …'}),
+            "research_tubes": loc_md(doc="The main study's research tubes: what they are for and what becomes of them once tested", ex={'fr': "À chaque cure, 2 tubes de sang servent à compter vos lymphocytes …", 'en': 'At each course, 2 tubes of blood are used to count your regulatory …'}),
+            "retention": loc(doc='How long the samples are kept', when='yes, with samples', ex={'fr': "15 ans après la fin de l'étude, puis ils sont détruits.", 'en': 'For 15 years after the end of the study; then they are destroyed.'}),
+            "location": loc(doc='Where the samples are kept', when='yes, with samples', ex={'fr': "Au centre de ressources biologiques de l'hôpital …", 'en': 'At the biobank of … hospital, under a code number'}),
+            "users": loc(doc='Who may use them, and for what', when='yes, with samples', ex={'fr': "Les chercheurs de l'étude, pour des recherches sur …", 'en': 'The study researchers, for research on …'}),
+            "commercial_use": loc(doc='Whether the samples or what is learnt from them may be sold or lead to a profit, and whether the participant shares in it', when='yes, with samples', ex={'fr': "Vos échantillons ne seront pas vendus. …", 'en': 'Your samples will not be sold. …'}),
+            "on_withdrawal": loc(doc='What happens to the samples if the participant leaves the study', ex={'fr': 'Vous pouvez demander la destruction de vos échantillons …', 'en': 'You can ask for your samples to be destroyed …'}),
+        }, doc='What happens to the samples: what is kept, for how long, where, who may use them, commercial use, and the research tubes of the study; required (EL-SAMPLES) under ICH, EU CTR and French law when the study keeps samples (`samples` given, or `biospecimens: true`)', element='EL-SAMPLES'),
         "genetic_testing": flag(doc="The study does genetic testing: under the Common Rule the form prints the GINA statement", element="EL-GINA", ex=False),
         "costs": loc(doc='Extra costs to the participant', when='regime', ex={'fr': 'Participer ne vous coûte rien. Le promoteur paie le médicament, …', 'en': 'Taking part costs you nothing. The sponsor pays for the study …'}),
         "compensation": loc(doc='Payment or indemnity for taking part', when='regime', ex={'fr': "Vous ne recevez pas d'argent pour votre participation.", 'en': 'You will not be paid for taking part.'}),
@@ -613,7 +627,7 @@ SCHEMA = {
         }), doc='Optional parts, each with its own yes/no box (see below)', element='SIG-OPTIONAL'),
         "copies": loc(doc="Who keeps which copy (replaces the document's default sentence)", ex={'fr': 'Vous recevez un exemplaire de ce document et du formulaire de …', 'en': 'You will get a copy of this paper and of the signed consent form. …'}, element='SIG-COPY'),
         # US Common Rule elements (46.116(b)(9), (c)(7)-(9)); checked only under us_common_rule
-        "biospecimens": flag(doc='The study collects biospecimens: then `commercial_use` and `wgs` are required'),
+        "biospecimens": flag(doc='The study collects biospecimens: then `samples` (EL-SAMPLES) and, under the Common Rule, `commercial_use` (or `samples.commercial_use`) and `wgs` are required'),
         "future_use": loc_md(doc='Future use of de-identified data or samples', when='us_common_rule'),
         "commercial_use": loc_md(doc='Commercial profit from biospecimens', when='us_common_rule, with biospecimens'),
         "results_return": loc_md(doc='Return of clinically relevant individual results', when='us_common_rule'),
@@ -642,6 +656,21 @@ SCHEMA = {
             "meaning": staff(True, doc="What it stands for, one text or one per language",
                              ex={"en": "Clinical research associate (monitor)", "fr": "Attaché de recherche clinique"}),
         }), doc="The abbreviations the manual uses, listed in its 'Abbreviations' section; `check` warns about an abbreviation the manual's texts use and the glossary lacks"),
+        "laboratories": items(record({
+            "id": ident(doc="The laboratory's id, unique among laboratories", ex="central-immunology"),
+            "name": staff(True, doc="The laboratory's name", ex={"en": "Central immunology laboratory, Hôpital Pitié-Salpêtrière", "fr": "Laboratoire central d'immunologie, Hôpital Pitié-Salpêtrière"}),
+            "role": staff(doc="What it does for the study (central laboratory, biobank, reading centre …)", ex={"en": "Central laboratory: Treg immunophenotyping", "fr": "Laboratoire central : immunophénotypage des Treg"}),
+            "address": like(ADDRESS, kind="Address", doc="Where samples are sent"),
+            "contact": staff(doc="The person or desk to ask for, one text or one per language", ex={"en": "Sample reception, IL-2 miscarriage study", "fr": "Réception des échantillons, étude IL-2 fausses couches"}),
+            "phone": text(doc="Phone number; quote it", ex="+33 1 00 00 00 40"),
+            "email": text(regex=EMAIL_RE, doc="E-mail address", ex="labo-central-il2@example.org"),
+            "hours": staff(doc="When it receives samples", ex={"en": "Monday to Thursday, 8:00 to 16:00", "fr": "Du lundi au jeudi, de 8 h à 16 h"}),
+            "samples": items(record({
+                "what": staff(True, doc="What is sent: the sample, its tube and volume", ex={"en": "Blood for Treg immunophenotyping: 2 × 7 mL lithium heparin tubes", "fr": "Sang pour l'immunophénotypage des Treg : 2 tubes héparinés de 7 mL"}),
+                "shipping": staff(True, doc="How it is sent: temperature, time limit, packaging, carrier and the form that goes with it", ex={"en": "Room temperature (+15 °C to +25 °C), by hospital courier, within 4 hours of the draw, with the shipment form", "fr": "À température ambiante (+15 °C à +25 °C), par coursier, dans les 4 heures suivant le prélèvement, avec le bordereau d'envoi"}),
+                "when": staff(doc="At which visits, or how often", ex={"en": "Day 1 (before the injection) and day 5 of each course", "fr": "Jour 1 (avant l'injection) et jour 5 de chaque cure"}),
+            }), True, 1, doc="What is sent there and how; at least 1"),
+        }), doc="The laboratories and biobanks samples are sent to, listed in the manual's contact directory with what each receives and how it is shipped; each needs a phone or e-mail"),
         "closeout": staff(markdown=True, doc='End of study and archiving', ex={'en': '- The study ends at the last visit of the last participant (end of …', 'fr': "- L'étude se termine à la dernière visite de la dernière …"}),
         # randomized or masked designs (trialdocs.designs): check requires them then
         "randomization": staff(markdown=True, doc="How sites randomize a participant (IRT, kit numbers)", when="randomized", ex={"en": "1. Log in to the IRT and enter the participant number …"}),

@@ -280,9 +280,10 @@ TRIAL = {
 PEOPLE = {
     "people": [{
         "id": "coordinator",
-        "first_name": Text("first name of the coordinating investigator"),
-        "last_name": Text("last name of the coordinating investigator"),
-        "degrees": Text("degrees, e.g. MD, PhD"),
+        "honorific": Invented("Dr", "honorific written before the name: Pr, Dr, or remove the line"),
+        "first_name": Text("given name of the coordinating investigator"),
+        "last_name": Text("family name of the coordinating investigator"),
+        "degrees": Text("degrees written after the name, e.g. MD, PhD"),
         "affiliation": Text("institution of the coordinating investigator"),
         "title": Say("role in the study", "rôle dans l'étude"),
         "phone": Text("phone number"),
@@ -331,6 +332,8 @@ CONSENT = {
                                "l'essentiel pour décider, en une courte liste"),
         "why": Say("why this research is done, and that it is research",
                    "pourquoi cette recherche est faite, et qu'il s'agit d'une recherche"),
+        "why_you": Say("why this person is invited: what makes them a candidate",
+                       "pourquoi on propose cette recherche à cette personne"),
         "purpose": Say("what the study wants to find out", "ce que l'étude veut savoir"),
         # method comes from the design
         "procedures": Say("what happens at each visit", "ce qui se passe à chaque visite"),
@@ -408,7 +411,14 @@ HIPAA = {
 }
 REGIME_BLOCKS = {
     "any": {},
+    "ich_e6r2": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
     "ich_e6r3": {
+        ("consent", "data_protection"): DATA_PROTECTION,
+    },
+    "eu_ctd": {
+        ("regulatory", "eu_ct_number"): Text("EudraCT number"),
         ("consent", "data_protection"): DATA_PROTECTION,
     },
     "eu_ctr": {
@@ -484,6 +494,20 @@ CONDUCT = {
         "monitoring": Say("monitoring visits and protocol deviations",
                           "visites de monitorage et écarts au protocole"),
         "closeout": Say("end of study and archiving", "fin d'étude et archivage"),
+        # the contact directory's laboratories: where samples go and how
+        "laboratories": [{
+            "id": "central-lab",
+            "name": Say("the laboratory samples are sent to", "le laboratoire qui reçoit les prélèvements"),
+            "role": Say("what it does for the study (central laboratory, biobank)",
+                        "son rôle dans l'étude (laboratoire central, biobanque)"),
+            "phone": Text("phone number of the laboratory"),
+            "email": Invented("central-lab@example.org", "e-mail address of the laboratory"),
+            "samples": [{
+                "what": Say("what is sent: sample, tube and volume", "ce qui est envoyé : prélèvement, tube et volume"),
+                "shipping": Say("how to ship it: temperature, time limit, carrier, form",
+                                "comment l'envoyer : température, délai, transporteur, bordereau"),
+            }],
+        }],
     },
     "schedule": {
         "reference_point": Say("what day 1 is (e.g. the first dose)",

@@ -15,12 +15,13 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .. import codes, designs, locales, planned, regimes
+from .. import codes, designs, locales, planned, regimes, translations
 from ..errors import ERROR, WARNING, Diagnostic
 from ..load import dotted, texts
 from ..model import complete, format_address, language_of, localized, lookup
 from ..placeholders import strip as without_placeholders
 from ..readability import empty, score
+from ..registry.identifiers import eu_number_label
 from ..i18n import strings
 from ..rules import is_illustrative
 from ..targets import Layout, Target
@@ -28,6 +29,7 @@ from ..targets import Layout, Target
 ALL = frozenset(codes.REGIMES)
 US_CR, US_FDA, US_HIPAA, ICH, EU, FR, GDPR = (regimes.US_CR, regimes.US_FDA, regimes.US_HIPAA,
                                               regimes.ICH, regimes.EU, regimes.FR, regimes.GDPR)
+ICH_R2, EU_CTD = regimes.ICH_R2, regimes.EU_CTD  # the instruments R3 and the CTR replaced
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ CONDITIONS = {
     "exclusion": lambda d: bool(_get(d, "consent.exclusion_period")
                                 or _get(d, "consent.national_file_registration")),
     "biospecimens": lambda d: bool(_get(d, "consent.biospecimens")),
+    "samples": lambda d: bool(_get(d, "consent.biospecimens") or _get(d, "consent.samples")),
     "genetic": lambda d: bool(_get(d, "consent.genetic_testing")),
     "randomized": lambda d: _get(d, "design.allocation") == "RANDOMIZED",
 }
@@ -70,12 +73,19 @@ ELEMENTS = [
     E("STR-PAGING", "Page X of Y on every page"),
     E("STR-INITIALS", "Initials box on every page of the information sheet", frozenset({FR})),
     E("STR-IDS", "Trial identifiers", ALL, ("identification.org_study_id",),
-      extra={EU: ("regulatory.eu_ct_number",)}),
-    E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, FR}),
+      extra={EU: ("regulatory.eu_ct_number",), EU_CTD: ("regulatory.eu_ct_number",)}),
+    # The trial named by its full scientific title, as the ethics committee and the
+    # authority know it (CPP and CTR practice: the information sheet's header).
+    E("STR-TITLE", "Official (scientific) title of the trial", frozenset({EU, EU_CTD, FR}),
+      ("identification.official_title",)),
+    E("STR-INTERVIEW", "Prior interview with a qualified team member", frozenset({EU, EU_CTD, FR}),
       ("consent.interviewer_role",)),
     E("STR-TIME", "Time to decide"),
     # B. content
     E("EL-RESEARCH", "States it is research; experimental aspects identified", ALL, ("consent.why",)),
+    # Practice in every template read (CPP "Pourquoi vous propose-t-on de participer ?",
+    # NCI "Why am I being asked to take part?", HRA "Why have I been invited?").
+    E("EL-WHY-YOU", "Why this person is invited to take part", ALL, ("consent.why_you",)),
     E("EL-PURPOSE", "Purpose / objectives", ALL, ("consent.purpose",)),
     E("EL-METHOD", "Design / methodology", ALL, ("consent.method",)),
     E("EL-RANDOM", "Treatments and probability of random assignment", ALL, when="randomized"),
@@ -88,13 +98,13 @@ ELEMENTS = [
     E("EL-BENEFITS", "Expected benefits (or none)", ALL, ("consent.benefits",)),
     E("EL-ALTERN", "Alternatives", ALL, ("consent.alternatives",)),
     E("EL-AFTER", "Care after the trial, after early stop, after exclusion",
-      frozenset({FR, EU, ICH}), ("consent.after_trial",)),
+      frozenset({FR, EU, ICH, ICH_R2}), ("consent.after_trial",)),
     E("EL-CONFID", "Confidentiality of records", ALL, ("consent.confidentiality",)),
     E("EL-FDA-INSPECT", "FDA may inspect records", frozenset({US_FDA})),
     E("EL-ACCESS", "Direct access to source records by monitors, auditors, committees, regulators",
-      frozenset({ICH, EU, FR})),
+      frozenset({ICH, ICH_R2, EU, FR})),
     E("EL-DATA", "Data handling, including after withdrawal; GDPR items",
-      frozenset({ICH, EU, FR, GDPR}),
+      frozenset({ICH, ICH_R2, EU, EU_CTD, FR, GDPR}),
       ("consent.data_protection.controller", "consent.data_protection.recipients",
        "consent.data_protection.retention", "consent.data_protection.on_withdrawal"),
       extra={GDPR: ("consent.data_protection.dpo_contact", "consent.data_protection.legal_basis",
@@ -113,21 +123,30 @@ ELEMENTS = [
     E("EL-TERMINATION", "When the investigator or sponsor may end participation", ALL,
       ("consent.termination",)),
     E("EL-COSTS", "Extra costs to the participant", ALL, ("consent.costs",)),
-    E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, FR}),
+    E("EL-PAYMENT", "Compensation / indemnity for taking part", frozenset({ICH, ICH_R2, FR}),
       ("consent.compensation|consent.payment",)),
     E("EL-NEWINFO", "New findings will be shared"),
     E("EL-NUMBER", "Approximate number of participants", ALL, ("design.enrollment.count",)),
-    E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, EU, FR}),
+    E("EL-RESULTS", "Access to overall results / lay summary", frozenset({ICH, ICH_R2, EU, FR}),
       ("consent.results",)),
     E("EL-HEALTH-INFO", "Right to access own health information", frozenset({FR})),
     E("EL-ETHICS-AUTH", "Ethics committee opinion and competent authority authorisation",
       frozenset({FR}), ("regulatory.approvals.ethics", "regulatory.approvals.competent_authority")),
+    E("EL-FRAMEWORK", "Legal framework of the declared regimes named (French RIPH category)",
+      ALL, extra={FR: ("regulatory.riph_category",)}),
     E("EL-EXCLUSION", "No concurrent research / exclusion period / national volunteers file",
       frozenset({FR}), when="exclusion"),
+    # What becomes of samples: ICH E6(R3) 2.8.10 and CTR Art. 28-29 on the handling of
+    # samples [recalled]; French law on the storage of human biological samples (CSP
+    # L1243-3, L1211-2) [recalled]; CPP templates' "Que deviennent vos échantillons ?".
+    E("EL-SAMPLES", "Samples: what is kept, how long, where, who may use them, commercial use",
+      frozenset({ICH, ICH_R2, EU, EU_CTD, FR}),
+      ("consent.samples.kept", "consent.samples.retention", "consent.samples.location",
+       "consent.samples.users", "consent.samples.commercial_use"), when="samples"),
     E("EL-FUTURE-USE", "Future use of de-identified data or samples", frozenset({US_CR}),
       ("consent.future_use",)),
     E("EL-COMMERCIAL", "Commercial profit from biospecimens", frozenset({US_CR}),
-      ("consent.commercial_use",), when="biospecimens"),
+      ("consent.commercial_use|consent.samples.commercial_use",), when="biospecimens"),
     E("EL-RETURN-RESULTS", "Return of clinically relevant individual results", frozenset({US_CR}),
       ("consent.results_return",)),
     E("EL-WGS", "Whole-genome sequencing", frozenset({US_CR}), ("consent.wgs",), when="biospecimens"),
@@ -135,7 +154,7 @@ ELEMENTS = [
     # C. signature page and copies
     E("SIG-PARTICIPANT", "Participant name, signature, date"),
     E("SIG-OBTAINER", "Person obtaining consent: name, role, signature, date",
-      frozenset({ICH, EU, FR})),
+      frozenset({ICH, ICH_R2, EU, FR})),
     E("SIG-WITNESS", "Impartial witness block", ALL, when="witness"),
     E("SIG-LAR", "Legally authorised representative block", ALL, when="incapacitated"),
     E("SIG-OPTIONAL", "Separate opt-in for optional parts", ALL, when="optional"),
@@ -155,7 +174,7 @@ FIXED_TEXT = {
 }
 
 # Sections scored for readability: YAML fields holding patient prose, in order.
-PROSE_SECTIONS = ["key_information", "why", "purpose", "method", "procedures",
+PROSE_SECTIONS = ["key_information", "why", "why_you", "purpose", "method", "procedures",
                   "invasive_procedures", "duration", "obligations", "benefits", "risks",
                   "pregnancy_risks", "alternatives", "after_trial", "termination", "costs",
                   "compensation", "injury", "confidentiality", "withdrawal", "results"]
@@ -232,8 +251,60 @@ def check(checked) -> None:
                     f"arm '{arm.get('id')}' has no description for participants",
                     "a randomized trial's consent form lists its groups in the participants' "
                     "words; add arms[].lay", code="consent"))
+    _check_names(checked)
+    _check_title_language(checked)
     _check_exculpatory(checked)
+    _check_regime_terms(checked)
     _check_readability(checked)
+
+
+def patient_facing_people(data) -> dict:
+    """The people a consent form names, by id: what each is there (coordinating
+    investigator, investigator of a site)."""
+    shown = {}
+    for official in data.get("officials") or []:
+        if official.get("role") == "PRINCIPAL_INVESTIGATOR" and official.get("person"):
+            shown.setdefault(official["person"], []).append("the coordinating investigator")
+    for site in data.get("sites") or []:
+        if site.get("investigator"):
+            shown.setdefault(site["investigator"], []).append(
+                f"the investigator of site '{site.get('id')}'")
+    return shown
+
+
+def _check_title_language(checked):
+    """The official title is a registry text (English): a form in another language shows
+    it in English unless identification.local.<lang>.official_title gives it."""
+    data = checked.source.data
+    ident = data.get("identification") or {}
+    title = ident.get("official_title")
+    if not isinstance(title, str) or not without_placeholders(title).strip():
+        return   # none, or a placeholder (warned as such)
+    for lang in _get(data, "protocol.languages") or []:
+        if translations.language(ident, "official_title", lang) != lang:
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(("identification", "official_title")), WARNING,
+                "identification.official_title",
+                f"language leak: the consent form ({lang}) would show "
+                f"identification.official_title in English, the registry's language",
+                f"give the text in '{lang}' as local.{lang}.official_title beside it",
+                code="consent"))
+
+
+def _check_names(checked):
+    """A person a participant reads about needs a given name or an honorific: a bare
+    family name ("Investigator at your site: Bornes") reads as a gap in the form."""
+    data = checked.source.data
+    shown = patient_facing_people(data)
+    for index, person in enumerate(data.get("people") or []):
+        roles = shown.get(person.get("id"))
+        if roles and not (person.get("first_name") or person.get("honorific")):
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(("people", index)), WARNING, f"people[{index}]",
+                f"person '{person.get('id')}' is named on the consent forms "
+                f"({', '.join(roles)}) by the family name only: '{person.get('last_name')}'",
+                f"add first_name (the given name) or honorific ({', '.join(codes.HONORIFIC)}), "
+                f"taken from a source you trust (the forms print the name as given)", code="consent"))
 
 
 EXCULPATORY = ["waive", "release from liability", "releases the sponsor", "hold harmless",
@@ -251,6 +322,20 @@ def _check_exculpatory(checked):
                     *checked.source.where(path), ERROR, dotted(path),
                     f"exculpatory wording '{phrase}' (consent element STR-NO-EXCULP)",
                     "a consent form may not make the participant waive rights", code="consent"))
+
+
+def _check_regime_terms(checked):
+    """A consent text may not promise what only an undeclared regime gives (CTIS under
+    the EU Directive): the regime's own sentence says it, when the regime is declared."""
+    declared = declared_regimes(checked.source.data)
+    for path, text in texts(checked.source.data.get("consent") or {}, ("consent",)):
+        for term, regime in regimes.foreign_terms(text, declared):
+            checked.diagnostics.append(Diagnostic(
+                *checked.source.where(path), WARNING, dotted(path),
+                f"mentions '{term}', which belongs to {codes.REGIMES[regime]} ({regime}), "
+                "not a declared regime",
+                "remove it: the consent form says where results are published, as the "
+                "declared regimes ask", code="consent"))
 
 
 def readability(data, lang):
@@ -378,6 +463,9 @@ def context(model: dict, site: dict, lang: str) -> dict:
         "study": {
             "title": title,
             "title_lang": lang if own_title else language_of(title, lang),
+            # the full scientific title, in this language where the protocol gives it
+            "official_title": translations.variant(ident, "official_title", lang) or "",
+            "official_title_lang": translations.language(ident, "official_title", lang),
             "sponsor": model["sponsors"]["lead"]["name"],
             "sponsor_address": format_address((model.get("sponsors") or {}).get("address")),
             "coordinator": locales.person_name(coordinator_person, lang) if coordinator_person
@@ -385,6 +473,7 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "org_study_id": ident.get("org_study_id"),
             "nct_id": ident.get("nct_id"),
             "eu_ct_number": regulatory.get("eu_ct_number"),
+            "eu_ct_label": eu_number_label(regulatory.get("eu_ct_number")),
             "id_rcb": regulatory.get("id_rcb"),
             # as of this version: the planned number, not the registry's actual one (planned.py)
             "enrollment": planned.enrollment(model)
@@ -402,11 +491,17 @@ def context(model: dict, site: dict, lang: str) -> dict:
             "email": site.get("email") or investigator.get("email"),
             "emergency_phone": site.get("emergency_phone") or consent.get("emergency_phone"),
             "investigator": locales.person_name(investigator, lang),
+            # one person in both roles is named once, under both labels
+            "investigator_is_coordinator": bool(investigator.get("id"))
+            and investigator.get("id") == (coordinator_person or {}).get("id"),
         },
         "c": _localize_all({k: v for k, v in consent.items() if k != "readability"}, lang),
         # what the declared regimes print (trialdocs.regimes): i18n keys by section
         "regime_text": {section: regimes.consent_strings(order, section)
-                        for section in ("confidentiality", "rights")},
+                        for section in ("confidentiality", "rights")}
+        | {"results": regimes.results_strings(order)},
+        # the legal framework each declared regime names (trialdocs.regimes.framework)
+        "framework": regimes.framework(order, model, s),
         "regimes": {"gdpr": GDPR in declared, "hipaa": US_HIPAA in declared,
                     "common_rule": US_CR in declared,
                     "act": bool(regulatory.get("us_fda_applicable_clinical_trial"))},
@@ -506,12 +601,16 @@ def element_evidence(model: dict, site_id: str, lang: str) -> dict:
             found.append(f"{s['page']} 1 {s['of']}")
         if element.id == "STR-INITIALS":
             found.append(s["initials"])
+        if element.id == "STR-TITLE":
+            found.append(ctx["study"]["official_title"])
         if element.id == "STR-IDS":
             found.append(ctx["study"]["org_study_id"])
         if element.id == "EL-CONTACTS":
             found += [ctx["site"]["investigator"], ctx["site"]["emergency_phone"]]
         if element.id == "EL-NUMBER":
             found.append(str(ctx["study"]["enrollment"]))
+        if element.id == "EL-FRAMEWORK":
+            found += ctx["framework"]
         if element.id == "EL-ETHICS-AUTH":
             found.append(ctx["approvals"]["ethics"]["committee"])
         if element.id == "EL-INJURY" and ctx["insurance"]:

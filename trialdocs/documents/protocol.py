@@ -27,6 +27,7 @@ from ..errors import ERROR, WARNING, Diagnostic
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, localized, lookup
+from ..registry.identifiers import eu_number_label
 from ..designs import has_placebo
 from ..targets import Layout, Target
 from .site_manual import _age, _participation, _schedule, format_date, strings
@@ -265,7 +266,8 @@ def context(model: dict, lang: str) -> dict:
     amendments = protocol.get("amendments") or []
     current = amendments[-1] if len(amendments) > 1 else None
     identifiers = _facts([
-        (p["nct"], ident.get("nct_id")), (p["eu_ct"], regulatory.get("eu_ct_number")),
+        (p["nct"], ident.get("nct_id")), (p["eu_ct" if eu_number_label(regulatory.get("eu_ct_number")) == "eu_ct_number"
+                                     else "eudract"], regulatory.get("eu_ct_number")),
         (p["id_rcb"], regulatory.get("id_rcb")),
         *((x.get("type") and p["secondary_id"].format(type=x.get("domain") or x["type"])
            or p["other_id"], x["id"]) for x in ident.get("secondary_ids") or []),

@@ -26,6 +26,7 @@ from .. import designs, locales, regimes
 from ..flowchart import flow_svg
 from ..load import dotted
 from ..model import format_address, language_of, localized, lookup
+from ..registry.identifiers import eu_number_label
 from ..i18n import strings
 from ..targets import Layout, Target
 from ..translations import language, leaks, variant
@@ -164,6 +165,8 @@ def check(checked) -> None:
         problem(("safety", "vigilance_contact"), "the safety reporting contact has no phone or "
                 "e-mail", "sites must be able to reach it")
 
+    _laboratory_checks((data.get("site_manual") or {}).get("laboratories") or [], problem)
+
     eligibility = data.get("eligibility") or {}
     if not eligibility.get("inclusion") and not eligibility.get("exclusion"):
         problem(("eligibility",), "the eligibility checklist of the site manual needs "
@@ -187,6 +190,23 @@ def check(checked) -> None:
         if objective.get("id") not in linked:
             problem(("objectives", i), f"objective '{objective.get('id')}' has no endpoint",
                     "link an outcome to it with 'objective'", WARNING, key=True)
+
+
+def _laboratory_checks(laboratories: list, problem):
+    """A laboratory in the contact directory is one a site must be able to reach; two with
+    one id would be one entry shown twice."""
+    seen = set()
+    for i, lab in enumerate(laboratories):
+        if not isinstance(lab, dict):
+            continue
+        path = ("site_manual", "laboratories", i)
+        if not (lab.get("phone") or lab.get("email")):
+            problem(path, f"laboratory '{lab.get('id') or i + 1}' has no phone or e-mail",
+                    "sites must be able to reach the laboratory they send samples to", key=True)
+        if lab.get("id") and lab["id"] in seen:
+            problem(path + ("id",), f"laboratory id '{lab['id']}' is used twice",
+                    "give each laboratory its own id")
+        seen.add(lab.get("id"))
 
 
 # Words that do not make two criteria different ("patients with autoimmune disease" is
@@ -235,7 +255,7 @@ def _criteria_checks(eligibility: dict, problem):
 # or None for a one-page report form, whether the protocol needs it). Titles, intros,
 # columns and fields are template strings (manual.forms.<key> in templates/i18n).
 FORMS = (
-    ("screening_log", 12, lambda model: True),
+    ("screening_log", 10, lambda model: True),   # under the chapter title: 2 rows fewer
     ("delegation_log", 12, lambda model: True),
     ("deviation_log", 12, lambda model: True),
     ("temperature_log", 14, lambda model: any(i.get("storage") for i in model.get("interventions") or []
@@ -429,6 +449,19 @@ def _contact(contact: dict | None, lang: str) -> dict | None:
             "address": format_address(contact.get("address"))}
 
 
+def _laboratories(manual: dict, lang: str) -> list[dict]:
+    """The laboratories samples go to, each with what it receives and how it is shipped."""
+    return [{"id": lab.get("id") or "", "name": localized(lab.get("name"), lang),
+             "role": localized(lab.get("role"), lang), "contact": localized(lab.get("contact"), lang),
+             "address": format_address(lab.get("address")), "phone": lab.get("phone") or "",
+             "email": lab.get("email") or "", "hours": localized(lab.get("hours"), lang),
+             "samples": [{"what": localized(x.get("what"), lang),
+                          "shipping": localized(x.get("shipping"), lang),
+                          "when": localized(x.get("when"), lang)}
+                         for x in lab.get("samples") or []]}
+            for lab in manual.get("laboratories") or []]
+
+
 ROLE_KEYS = {"PRINCIPAL_INVESTIGATOR": "coordinating_investigator",
              "STUDY_DIRECTOR": "study_director", "STUDY_CHAIR": "study_chair",
              "SUB_INVESTIGATOR": "sub_investigator", "CONTACT": "contact"}
@@ -545,6 +578,7 @@ def context(model: dict, lang: str) -> dict:
                          for c in site.get("contacts") or []],
             "pharmacy": _contact(site.get("pharmacy"), lang),
         })
+    laboratories = _laboratories(manual, lang)
 
     objectives = []
     for level in ("primary", "secondary", "exploratory"):
@@ -649,6 +683,8 @@ def context(model: dict, lang: str) -> dict:
     o.sub("leadership", t["leadership"])
     if safety.get("vigilance_contact"):
         o.sub("vigilance", t["vigilance"])
+    if laboratories:
+        o.sub("laboratories", t["laboratories"])
     for site in sites:
         o.sub(f"site-{site['id']}", site["name"])
     o.section("synopsis", t["synopsis"])
@@ -745,6 +781,7 @@ def context(model: dict, lang: str) -> dict:
             "acronym": ident.get("acronym") or "",
             "org_study_id": ident.get("org_study_id"), "nct_id": ident.get("nct_id") or "",
             "eu_ct_number": regulatory.get("eu_ct_number") or "",
+            "eu_ct_label": eu_number_label(regulatory.get("eu_ct_number")),
             "id_rcb": regulatory.get("id_rcb") or "",
             "protocol_version": protocol["version"],
             "protocol_date": format_date(protocol["version_date"], lang, country),
@@ -764,6 +801,7 @@ def context(model: dict, lang: str) -> dict:
                         "contact": _contact(sponsors.get("contact"), lang)},
             "officials": officials,
             "vigilance": _contact(safety.get("vigilance_contact"), lang),
+            "laboratories": laboratories,
         },
         "sites": sites,
         "synopsis": {"objectives": objectives, "facts": facts, "arms": arms,

@@ -24,6 +24,12 @@ REGULATORY_IDS = {
 }
 
 
+def eu_number_label(number) -> str:
+    """The i18n key naming an EU number as what it is: an EU CT number (CTIS) or a
+    EudraCT number (the Directive's), so no document calls one by the other's name."""
+    return "eu_ct_number" if CTIS_NUMBER.match(str(number or "")) else "eudract_number"
+
+
 def _eu_number(number: str) -> dict:
     if CTIS_NUMBER.match(number):
         return {"id": number, "type": "CTIS"}

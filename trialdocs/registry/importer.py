@@ -758,7 +758,8 @@ def unique_id(base: str, taken: set) -> str:
 
 
 def split_name(name: str) -> dict:
-    """'Neil H White, M.D.' -> first Neil, middle H, last White, degrees M.D.
+    """'Neil H White, M.D.' -> first Neil, middle H, last White, degrees M.D.;
+    'David Klatzmann, Pr' -> honorific Pr (a code of codes.HONORIFIC, spelled so).
 
     ``model.person_name`` joins the parts back with single spaces and ', ',
     which gives the API's string again.
@@ -773,7 +774,12 @@ def split_name(name: str) -> dict:
         person["last_name"] = words[-1]
     else:
         person["last_name"] = names.strip() or name.strip()
-    put(person, "degrees", " ".join(degrees.split()))
+    degrees = " ".join(degrees.split())
+    first, _, rest = degrees.partition(", ")
+    if first in codes.HONORIFIC:   # 'David Klatzmann, Pr': an honorific, not a degree
+        put(person, "honorific", first)
+        degrees = rest
+    put(person, "degrees", degrees)
     return person
 
 

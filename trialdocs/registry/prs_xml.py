@@ -19,6 +19,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .. import codes
+from ..locales import registry_degrees
 from . import markup
 from .identifiers import secondary_ids
 
@@ -65,7 +66,7 @@ def _person(person: dict, extra=()):
     return [_el("first_name", person.get("first_name")),
             _el("middle_name", person.get("middle_name")),
             ["last_name", person.get("last_name") or ""],
-            _el("degrees", person.get("degrees")), *extra]
+            _el("degrees", registry_degrees(person) or None), *extra]
 
 
 def _contact(tag, person: dict):

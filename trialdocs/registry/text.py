@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 
 from .. import codes
+from ..model import person_name
 from . import markup
 from .ctgov_json import eligibility_markdown
 from .limits import LIMITS, limit_for
@@ -58,9 +59,7 @@ def _date(struct):
 
 
 def _person(person: dict) -> str:
-    names = " ".join(p for p in (person.get("first_name"), person.get("middle_name"),
-                                 person.get("last_name")) if p)
-    return names + (f", {person['degrees']}" if person.get("degrees") else "")
+    return person_name(person)
 
 
 def _contact(person: dict, role=None) -> str:

@@ -24,11 +24,15 @@ import uuid
 from .. import __version__, codes
 from ..model import format_address
 from . import cdisc, usdm_schedule
+from .identifiers import eu_number_label
 
 USDM_VERSION = "4.0.0"
 # Study.id is a UUID: derived from the sponsor's protocol number, so it is stable.
 STUDY_NAMESPACE = uuid.UUID("5b0b7f3e-3c5e-4f55-9d0e-747269616c64")
 NOT_GIVEN = ("NOT_GIVEN", "Not given in the protocol")
+# The organisation that issued regulatory.eu_ct_number, by the number's form.
+EU_REGISTERS = {"eu_ct_number": "EU Clinical Trials Information System",
+                "eudract_number": "EudraCT"}
 NOT_INVESTIGATIONAL = ("NOT_INVESTIGATIONAL", "Not investigational")
 
 
@@ -249,7 +253,8 @@ class _Builder:
         if ident.get("nct_id"):
             registries.append(("ClinicalTrials.gov", "USGOV", "CT-GOV", ident["nct_id"]))
         if regulatory.get("eu_ct_number"):
-            registries.append(("EU Clinical Trials Information System", "", "",
+            # the register that issued it: CTIS (Regulation) or EudraCT (Directive)
+            registries.append((EU_REGISTERS[eu_number_label(regulatory["eu_ct_number"])], "", "",
                                regulatory["eu_ct_number"]))
         for secondary in ident.get("secondary_ids") or []:
             if secondary.get("type") in ("EUDRACT_NUMBER", "CTIS", "REGISTRY"):

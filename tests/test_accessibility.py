@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, run_cli
+from conftest import ROOT
 from trialdocs.assets import FONT_FACES, font_file
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -99,12 +99,12 @@ axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The output folder of a build of every protocol under protocol/."""
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", "--output", out, "--quiet")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def built(examples_built):
+    """The run's one build of every protocol under protocol/ (conftest.py): every HTML
+    page; every PDF of the worked example, and of the others all but most sites' consent
+    forms (same document, other site details: their HTML is audited, and their text's
+    characters are checked against the pinned fonts below)."""
+    return examples_built
 
 
 def _outputs(out: Path, suffix: str) -> list[Path]:
@@ -284,6 +284,33 @@ def test_pdfs_embed_only_the_pinned_fonts(built):
         if others:
             problems.append(f"{pdf.relative_to(built)}: {sorted(others)}")
     assert not problems, "fonts from outside the pinned typeface:\n" + "\n".join(problems)
+
+
+def test_every_character_of_every_html_page_is_in_the_pinned_fonts(built):
+    """What the PDFs not laid out here would show (most sites' consent forms of the US
+    example: the same form as one that is laid out, with another site's details) is in
+    the HTML; a character of it missing from the pinned fonts is what would bring in a
+    machine font. So every character of every page's text must be in each pinned face."""
+    import html as htmllib
+
+    from fontTools.ttLib import TTFont
+    from trialdocs.assets import FONT_DIR
+
+    covered = None
+    for stem, _, _ in FONT_FACES:
+        cmap = set(TTFont(str(FONT_DIR / font_file(stem)), lazy=True).getBestCmap())
+        covered = cmap if covered is None else covered & cmap
+    problems, pages = [], _outputs(built, ".html")
+    assert sum("/consent/" in p.as_posix() for p in pages) > 42, "every site's form is there"
+    for page in pages:
+        markup = page.read_text(encoding="utf-8")
+        body = re.sub(r"(?s)<(style|script)\b.*?</\1>|<[^>]*>", " ", markup.split("<body", 1)[1])
+        missing = sorted({c for c in htmllib.unescape(body) if ord(c) not in covered
+                          and c not in "\n\r\t"})
+        if missing:
+            problems.append(f"{page.relative_to(built)}: "
+                            + ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing))
+    assert not problems, "characters the pinned fonts do not have:\n" + "\n".join(problems)
 
 
 def _loose(name: str) -> str:

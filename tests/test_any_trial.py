@@ -182,15 +182,14 @@ EU_ONLY = ["data protection officer", "European Union", "favourable opinion",
 
 
 @pytest.fixture(scope="module")
-def us_forms(tmp_path_factory):
-    """Two sites' consent forms of the US example, built as a user would (PDF)."""
-    out = tmp_path_factory.mktemp("us-out")
-    args = ["build", US_EXAMPLE, "--output", out, "--only", "consent", "-q"]
-    for site in US_SITES:
-        args += ["--site", site]
-    result = run_cli(*args)
-    assert result.returncode == 0, result.stdout + result.stderr
+def us_forms(examples_built):
+    """Two sites' consent forms of the US example, built as a user would (PDF), from
+    the run's one build of the examples (conftest.py builds these two sites' PDFs)."""
+    from conftest import PDF_SITES
     from pdftext import text as pdf_text
+
+    assert set(US_SITES) <= set(PDF_SITES[US_EXAMPLE.name])
+    out = examples_built
 
     return {site: " ".join(pdf_text(out / US_EXAMPLE.name / "consent" / f"{site}.en.pdf").split())
             for site in US_SITES}

@@ -1,8 +1,8 @@
 """The build cache: what a rebuild renders after a change, and what it never trusts.
 
-One full build of the worked example is shared by the module (copied before
-a test changes anything); the other tests use a one-site, consent-only copy
-so that the file stays fast.
+One full build of the worked example (the run's, conftest.py) is copied
+before a test changes anything; the other tests use a one-site, consent-only
+copy so that the file stays fast.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ SLUG = "nct03970954"
 
 
 @pytest.fixture(scope="module")
-def example_build(tmp_path_factory):
-    """The worked example built once: (protocol folder, output root, manifest before any change)."""
+def example_build(examples_built, tmp_path_factory):
+    """The worked example built once: (protocol folder, output root), a copy of the
+    run's build of the examples (its outputs and build cache, conftest.py)."""
     base = tmp_path_factory.mktemp("example")
     protocol = copy_example(base / "protocol")
     output = base / "output"
-    result = build(protocol, output)
-    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.copytree(examples_built / SLUG, output / SLUG)
+    (output / ".trialdocs").mkdir()
+    shutil.copy2(examples_built / ".trialdocs" / f"{SLUG}.json", output / ".trialdocs")
     return protocol, output
 
 
@@ -51,14 +53,9 @@ def _fresh_copy(protocol, output, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def small_build(tmp_path_factory):
-    """One site, consent forms only (2 HTML + 2 PDF), built once."""
-    base = tmp_path_factory.mktemp("small")
-    protocol = copy_example(base / "protocol", sites=1, documents=["consent"])
-    output = base / "output"
-    result = build(protocol, output)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return protocol, output
+def small_build(small_built):
+    """One site, consent forms only (2 HTML + 2 PDF), built once per run (conftest.py)."""
+    return small_built
 
 
 @pytest.fixture
@@ -118,15 +115,35 @@ def test_noop_rebuild_renders_nothing_and_imports_no_renderer(example):
     assert (output / SLUG / "manifest.json").read_bytes() == manifest_bytes
 
 
-def test_filters_build_only_what_is_asked(small):
+def test_filters_build_only_what_is_asked(small, tmp_path):
+    """--lang, --only, --site and --no-pdf, one after the other on one change."""
     protocol, output = small
+    pdfs = {p: p.read_bytes() for p in (output / SLUG).rglob("*.pdf")}
+    assert len(pdfs) == 2
     edit(protocol / "patient.yaml", CONSENT_TEXT, CONSENT_EDIT)  # English forms change
     result = build(protocol, output, "-v", "--lang", "fr")
     assert built_paths(result) == set() and summary(result)["up_to_date"] == 2 + N_ASSETS
+    # --no-pdf: everything but the PDFs, which are neither rebuilt nor removed and
+    # stay in the manifest
+    result = build(protocol, output, "-v", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert built_paths(result) == {"consent/saint-antoine.en.html"}
+    assert CONSENT_EDIT in (output / SLUG / "consent/saint-antoine.en.html").read_text("utf-8")
+    assert {p: p.read_bytes() for p in (output / SLUG).rglob("*.pdf")} == pdfs
+    assert {p for p in keys(output) if p.endswith(".pdf")} == \
+        {p.relative_to(output / SLUG).as_posix() for p in pdfs}
+    # the next build without --no-pdf brings the stale PDF up to date, and only that
     result = build(protocol, output, "-v", "--only", "consent", "--lang", "en")
-    assert built_paths(result) == {"consent/saint-antoine.en.html", "consent/saint-antoine.en.pdf"}
+    assert built_paths(result) == {"consent/saint-antoine.en.pdf"}
     result = build(protocol, output, "--site", "nowhere")
     assert result.returncode == 2 and "--site nowhere" in result.stderr
+    # --no-pdf into an empty folder: every HTML page and its fonts, no PDF
+    fresh = build(protocol, tmp_path / "fresh", "--no-pdf")
+    assert fresh.returncode == 0, fresh.stderr
+    written = set(outputs(tmp_path / "fresh" / SLUG)) - {"manifest.json"}
+    assert {p for p in written if not p.startswith("assets/")} == \
+        {f"consent/saint-antoine.{lang}.html" for lang in ("fr", "en")}
+    assert len(written) == 2 + N_ASSETS
 
 
 # -- what the cache never trusts -----------------------------------------------------

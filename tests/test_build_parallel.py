@@ -8,33 +8,34 @@ import os
 
 import pytest
 
-from buildhelp import N_ASSETS, build, copy_example, outputs, summary
+from buildhelp import N_ASSETS, build, outputs, summary
 
 SLUG = "nct03970954"
 MANIFEST = "manifest.json"
 
 
 @pytest.fixture(scope="module")
-def protocol(tmp_path_factory):
-    """One site, consent forms only: 2 PDFs, enough to use two workers."""
-    return copy_example(tmp_path_factory.mktemp("protocol"), sites=1, documents=["consent"])
+def protocol(small_built):
+    """One site, consent forms only: 2 PDFs, enough to use two workers (conftest.py)."""
+    return small_built[0]
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_serial_and_parallel_builds_are_byte_identical_and_deterministic(protocol, tmp_path):
+def test_serial_and_parallel_builds_are_byte_identical_and_deterministic(small_built, tmp_path):
+    """A serial build, the run's parallel build (conftest.small_built, --jobs 2) and a
+    parallel build again, each into an empty folder."""
+    protocol, parallel = small_built
     serial = build(protocol, tmp_path / "serial", "--jobs", "1")
-    parallel = build(protocol, tmp_path / "parallel", "--jobs", "2")
     again = build(protocol, tmp_path / "again", "--jobs", "2")
-    for result in (serial, parallel, again):
+    for result in (serial, again):
         assert result.returncode == 0, result.stderr
         assert summary(result)["built"] == 4 + N_ASSETS
     first = outputs(tmp_path / "serial" / SLUG)
     assert len(first) == 5 + N_ASSETS  # 4 documents, the manifest, the fonts and licence
-    for name in ("parallel", "again"):
-        other = outputs(tmp_path / name / SLUG)
+    for other in (outputs(parallel / SLUG), outputs(tmp_path / "again" / SLUG)):
         assert {p: sha(d) for p, d in other.items() if p != MANIFEST} == \
             {p: sha(d) for p, d in first.items() if p != MANIFEST}
         assert_same_manifest(other[MANIFEST], first[MANIFEST])

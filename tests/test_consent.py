@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
 
 import pytest
 from pypdf import PdfReader
@@ -21,11 +23,9 @@ FORMS = [(site, lang) for site in SITES for lang in LANGS]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", EXAMPLE, "--only", "consent", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / "nct03970954"
+def built(example_built):
+    """output/nct03970954 of the run's one build of the examples (conftest.py)."""
+    return example_built
 
 
 @pytest.fixture(scope="module")
@@ -111,24 +111,36 @@ def test_html_is_escaped_document_with_lang_title_and_ordered_headings(built):
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "a heading level is skipped"
 
 
-def test_two_clean_builds_are_byte_identical(tmp_path):
-    digests = []
-    for run in ("a", "b"):
-        out = tmp_path / run
-        result = run_cli("build", EXAMPLE, "--only", "consent", "--site", "tenon", "--output", out)
-        assert result.returncode == 0, result.stderr
-        # documents and manifest; the build's private cache (a dot folder) is no output
-        digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                        for p in sorted(out.rglob("*")) if p.is_file()
-                        and not any(part.startswith(".") for part in p.relative_to(out).parts)})
-    assert digests[0] == digests[1]
-    assert len(digests[0]) == 11  # 2 HTML, 2 PDF, the manifest, 5 fonts and their licence
-
-
-def test_missing_risks_fails_check_and_keeps_previous_output(example_copy, tmp_path):
+def test_two_clean_builds_are_byte_identical(built, tmp_path):
+    """A clean build of one site's forms writes the bytes that the run's clean build of
+    the whole example (conftest.py, another selection in another folder) wrote for them,
+    and the same manifest entries."""
     out = tmp_path / "out"
-    assert run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "en",
-                   "--output", out).returncode == 0
+    result = run_cli("build", EXAMPLE, "--only", "consent", "--site", "tenon", "--output", out)
+    assert result.returncode == 0, result.stderr
+    # documents and manifest; the build's private cache (a dot folder) is no output
+    digests = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in sorted(out.rglob("*")) if p.is_file()
+               and not any(part.startswith(".") for part in p.relative_to(out).parts)}
+    assert len(digests) == 11  # 2 HTML, 2 PDF, the manifest, 5 fonts and their licence
+    manifest = "nct03970954/manifest.json"
+    assert {path: digest for path, digest in digests.items() if path != manifest} == \
+        {path: hashlib.sha256((built.parent / path).read_bytes()).hexdigest()
+         for path in digests if path != manifest}
+    mine = json.loads((out / manifest).read_text(encoding="utf-8"))
+    full = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    paths = {e["path"] for e in mine["outputs"]}
+    assert len(paths) == 10
+    assert mine["outputs"] == [e for e in full["outputs"] if e["path"] in paths]
+    assert {k: v for k, v in mine.items() if k != "outputs"} == \
+        {k: v for k, v in full.items() if k != "outputs"}
+
+
+def test_missing_risks_fails_check_and_keeps_previous_output(built, example_copy, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built, out / "nct03970954")  # the run's build (conftest.py), made the
+    result = run_cli("build", example_copy, "--only", "consent", "--output", out)  # last good one
+    assert result.returncode == 0 and "built 0," in result.stdout, result.stdout + result.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     patient = example_copy / "patient.yaml"
     lines = patient.read_text().splitlines(keepends=True)

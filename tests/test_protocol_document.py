@@ -39,11 +39,9 @@ def _outline_l12(path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", EXAMPLE, "--only", "protocol", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / SLUG
+def built(example_built):
+    """output/nct03970954 of the run's one build of the examples (conftest.py)."""
+    return example_built
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

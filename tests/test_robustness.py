@@ -450,7 +450,21 @@ def test_sigterm_ends_a_build_with_143_and_keeps_the_last_build(work):
         [sys.executable, str(ROOT / "build.py"), "build", str(protocol_of(work)), "--output",
          str(work / "output")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    time.sleep(0.5)  # not a timing assertion: the signal may come at any stage
+    # Once the build holds the output lock it has installed its signal handling (a SIGTERM
+    # before that, while Python starts on a busy machine, kills it the default way, -15).
+    import fcntl
+
+    lock = work / "output" / ".trialdocs" / "lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as held:
+        while process.poll() is None:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                break  # the build has it
+            fcntl.flock(held, fcntl.LOCK_UN)
+            time.sleep(0.01)
+    time.sleep(0.2)  # not a timing assertion: the signal may come at any stage after that
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=TIMEOUT)
     assert "Traceback" not in out + err

@@ -62,11 +62,9 @@ LANGS = _languages(EXAMPLE)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", EXAMPLE, "--only", "site_manual", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / SLUG
+def built(example_built):
+    """output/nct03970954 of the run's one build of the examples (conftest.py)."""
+    return example_built
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +107,11 @@ def big_schedule() -> dict:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """(protocol folder, built output folder) of the 20 x 25 schedule protocol, English only."""
+    """(protocol folder, output folder, layout problems) of the 20 x 25 schedule protocol's
+    English site manual: checked clean, laid out once in this process for both the PDF
+    (written as a build writes it) and the overflow check."""
+    from trialdocs.pdf import render_document, write_pdf
+
     root = tmp_path_factory.mktemp("big")
     folder = root / "big-schedule"
     shutil.copytree(EXAMPLE, folder)
@@ -117,10 +119,14 @@ def big(tmp_path_factory):
     data = yaml.safe_load(conduct.read_text(encoding="utf-8"))
     data["schedule"] = big_schedule()
     conduct.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    out = root / "out"
-    result = run_cli("build", folder, "--only", "site_manual", "--lang", "en", "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder, out / "big-schedule"
+    checked = check_protocol(folder)
+    assert checked.ok, [str(d) for d in checked.diagnostics]
+    payload = site_manual.payload(_model(folder, "big-schedule"), "en")
+    document = render_document(payload)
+    out = root / "out" / "big-schedule"
+    out.mkdir(parents=True)
+    (out / "site-manual.en.pdf").write_bytes(write_pdf(document, payload))
+    return folder, out, _overflows(document)
 
 
 # -- the worked example ----------------------------------------------------------------------
@@ -408,7 +414,7 @@ def test_french_manual_is_in_french(built):
 # -- the big schedule --------------------------------------------------------------------------
 
 def test_big_schedule_spans_pages_with_its_header_on_each(big):
-    folder, out = big
+    folder, out, _ = big
     path = out / "site-manual.en.pdf"
     reader = PdfReader(str(path))
     texts = pages(path)
@@ -462,11 +468,8 @@ def _overflows(document) -> list[str]:
 
 
 def test_big_schedule_fits_the_page(big):
-    from trialdocs.pdf import render_document
-
-    folder, _ = big
-    document = render_document(site_manual.payload(_model(folder, "big-schedule"), "en"))
-    assert _overflows(document) == []
+    _, _, overflows = big
+    assert overflows == []
 
 
 @pytest.fixture(scope="module")

@@ -102,6 +102,9 @@ def _build_options(parser) -> None:
                         help="build only this document type (repeatable)")
     parser.add_argument("--site", action="append", help="build only this site's documents (repeatable)")
     parser.add_argument("--lang", action="append", help="build only this language's documents (repeatable)")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="build everything but the PDFs (HTML, registry and USDM files): "
+                             "faster, for reading on screen")
     parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                         help="worker processes for rendering (default: one per core; at most "
                              "4 per core and never more than the PDFs to render)")
@@ -133,7 +136,7 @@ def build_options(args):
     from .options import BuildOptions
 
     return BuildOptions(output=args.output, only=args.only, sites=args.site, langs=args.lang,
-                        jobs=args.jobs, force=getattr(args, "force", False), quiet=args.quiet,
+                        pdf=not args.no_pdf, jobs=args.jobs, force=getattr(args, "force", False), quiet=args.quiet,
                         verbose=args.verbose, format=getattr(args, "format", "text"),
                         interval=getattr(args, "interval", 0.2))
 

@@ -25,6 +25,7 @@ class BuildOptions:
     sites: list[str] | None = None
     langs: list[str] | None = None
     formats: list[str] | None = None   # output formats ("html", "pdf"); None: every one
+    pdf: bool = True                   # False (build --no-pdf): every format but PDF
     jobs: int = 0                      # rendering workers; 0: one per core (see pipeline.jobs_for)
     force: bool = False                # rebuild even what is up to date
     quiet: bool = False

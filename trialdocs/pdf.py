@@ -198,7 +198,12 @@ def render_document(payload: dict, html: str | None = None):
 
 def render_pdf(payload: dict, html: str | None = None) -> bytes:
     """Renderer for ``.pdf`` targets."""
-    document = render_document(payload, html)
+    return write_pdf(render_document(payload, html), payload)
+
+
+def write_pdf(document, payload: dict) -> bytes:
+    """The PDF of a document laid out by render_document, as a build writes it (a test
+    can inspect the layout and read the PDF without laying the pages out twice)."""
     _, _, fatal, _ = _weasyprint()
     with weasyprint_warnings(payload["template"]):
         try:

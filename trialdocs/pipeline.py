@@ -106,23 +106,27 @@ class Plan:
                       or not self.intact(t.path)]
 
 
-def select(targets, only=None, sites=None, langs=None, formats=None):
+def select(targets, only=None, sites=None, langs=None, formats=None, pdf=True):
     """The targets a build was asked for: --only documents, --site and --lang filters,
-    and output formats (``trialdocs diff --no-pdf`` builds HTML only).
+    output formats (``trialdocs diff --no-pdf`` builds HTML only), and ``pdf=False``
+    (``trialdocs build --no-pdf``), which leaves out every PDF and nothing else.
 
     Shared assets (fonts the HTML pages load, trialdocs/assets.py) go with any selection.
+    PDFs left out are neither built nor removed: an earlier build's PDFs stay, with their
+    manifest entries, as for any target not selected.
     """
     return [t for t in targets
-            if t.document == "assets"
-            or (not only or t.document in only)
-            and (not sites or t.site in sites)
-            and (not langs or t.lang in langs)
-            and (not formats or t.path.rpartition(".")[2] in formats)]
+            if (pdf or not t.path.endswith(".pdf"))
+            and (t.document == "assets"
+                 or (not only or t.document in only)
+                 and (not sites or t.site in sites)
+                 and (not langs or t.lang in langs)
+                 and (not formats or t.path.rpartition(".")[2] in formats))]
 
 
 def _options(options) -> dict:
     return {"only": options.only, "sites": options.sites, "langs": options.langs,
-            "formats": options.formats}
+            "formats": options.formats, "pdf": options.pdf}
 
 
 def plan_cached(folder: Path, output_root: Path, inputs: Inputs, options) -> Plan | None:

@@ -85,3 +85,32 @@ def test_french_pages_have_no_breakable_space_before_punctuation_or_in_numbers(f
                 found += [(path, node[max(0, m.start() - 25):m.end() + 5]) for m in pattern.finditer(node)]
     assert found == []
     assert sum(page.count(NNBSP) for page in french_pages.values()) > 100
+
+
+def _all_rules(value: str, lang: str) -> str:
+    """The rules of ``lang`` run on ``value`` with no shortcut (what text() must equal)."""
+    parts = typography.PROTECTED.split(value)
+    for i in range(0, len(parts), 2):
+        for pattern, replacement in typography.RULES[lang]:
+            parts[i] = pattern.sub(replacement, parts[i])
+    return "".join(parts)
+
+
+def test_text_without_trigger_characters_is_what_the_rules_would_leave():
+    """text() skips a string none of whose characters its language's rules look for
+    (TRIGGERS, for speed): every language with rules has triggers, and on every text
+    of the worked example's data and the templates' strings, plus strings made to
+    tempt each rule, the shortcut gives what running every rule gives."""
+    from trialdocs.i18n import strings
+    from trialdocs.load import load_protocol, texts
+
+    assert set(typography.TRIGGERS) == set(typography.RULES)
+    source, _ = load_protocol(EXAMPLE)
+    corpus = [value for _, value in texts(source.data)]
+    for lang in typography.RULES:
+        corpus += [value for _, value in texts(strings(lang))]
+    corpus += ["1 000 mL", "oui : non", "« oui »", '"yes"', "l'IL-2", "quoi ?", "a ; b", "5 ans",
+               "no rule here", "tab\tand  spaces", "«»", "www.example.org/a?b=1", "x@example.org"]
+    for lang in typography.RULES:
+        for value in corpus:
+            assert typography.text(value, lang) == _all_rules(value, lang), (lang, value)

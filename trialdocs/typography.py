@@ -15,7 +15,9 @@ are copied as they are, and inside a text node web addresses and e-mail
 addresses are left alone. An element's ``lang`` attribute decides the rules of
 its text (an English quotation in a French page gets English rules).
 
-A language's rules are data (``RULES``): adding one is a table entry.
+A language's rules are data: adding one is an entry in ``RULES`` and one in
+``TRIGGERS`` (the characters its rules look for; tests/test_typography.py checks
+that text without them is left as the rules would leave it).
 """
 
 from __future__ import annotations
@@ -72,10 +74,19 @@ TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 LANG = re.compile(r"""\slang\s*=\s*["']?([A-Za-z-]+)""")
 
 
+# A text none of whose characters a language's rules look for is left as it is,
+# without running them (most text nodes of a page: the pass runs on every page).
+TRIGGERS = {
+    "fr": re.compile(r"[\d'\"«»;!?:]"),
+    "en": re.compile(r"[\d'\"]"),
+}
+
+
 def text(value: str, lang: str) -> str:
     """One plain text (no markup) with the typography of ``lang`` (its primary subtag)."""
-    rules = RULES.get(lang.split("-")[0].lower())
-    if not rules or not value:
+    primary = lang.split("-")[0].lower()
+    rules = RULES.get(primary)
+    if not rules or not value or not TRIGGERS[primary].search(value):
         return value
     parts = PROTECTED.split(value)
     for i in range(0, len(parts), 2):        # odd parts are addresses
@@ -105,10 +116,11 @@ def html(page: str, lang: str) -> str:
                 found = LANG.search(part)
                 stack.append((name, found[1] if found else (stack[-1][1] if stack else lang)))
             continue
-        if any(name in SKIPPED for name, _ in stack):
+        if part.isspace() or any(name in SKIPPED for name, _ in stack):
             out.append(part)
             continue
         here = stack[-1][1] if stack else lang
-        changed = text(_html.unescape(part), here)
-        out.append(str(escape(changed)) if changed != _html.unescape(part) else part)
+        typed = _html.unescape(part)
+        changed = text(typed, here)
+        out.append(str(escape(changed)) if changed != typed else part)
     return "".join(out)

@@ -191,7 +191,7 @@ def validate(source: Source) -> tuple[list[Diagnostic], dict]:
         languages = [lang for lang in proto["languages"] if isinstance(lang, str)]
     validator = _Validator(languages=languages)
     validator.schema = _TrustedSchema(validator, S.SCHEMA)
-    validator.validate(source.data)
+    validator.validate(source.data, normalize=False)  # the schema has no normalization rules
     errors = list(_leaves(validator._errors))
     # A misspelt required key is one mistake: report the unknown key with its
     # "did you mean", not also the required field it was meant to be.

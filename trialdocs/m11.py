@@ -215,8 +215,15 @@ BY_NUMBER = {h.number: h for h in HEADINGS}
 FRONT_TEXT = ["sponsor_signatory", "medical_expert"]
 
 
+_CHILDREN: dict[str, list[Heading]] = {}
+for _heading in HEADINGS:
+    _CHILDREN.setdefault(_heading.parent, []).append(_heading)
+
+
 def children(number: str) -> list[Heading]:
-    return [h for h in HEADINGS if h.parent == number]
+    """The headings one level below ``number``, in the template's order (a table
+    made once: documents ask for them for every section of every build)."""
+    return list(_CHILDREN.get(number, ()))
 
 
 def leaf_sections() -> list[Heading]:

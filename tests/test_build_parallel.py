@@ -111,3 +111,26 @@ def test_pool_replaces_a_worker_killed_while_idle():
         assert sorted(v for _, ok, v in pool.run(abs, [-1, -2]) if ok) == [1, 2]
     finally:
         pool.close()
+
+
+def test_closing_a_pool_kills_a_worker_still_starting():
+    """A worker that has not answered yet may still be importing WeasyPrint: close()
+    kills it instead of waiting for its start-up to finish only to stop it."""
+    import signal
+    import time
+
+    from trialdocs.workers import Pool
+
+    pool = Pool(1, initializer=_slow_start)
+    pool.start()
+    worker = pool.workers[0]
+    started = time.monotonic()
+    pool.close()
+    assert worker.process.exitcode == -signal.SIGKILL
+    assert time.monotonic() - started < 15  # not a timing assertion: 20 s of start-up awaited
+
+
+def _slow_start():
+    import time
+
+    time.sleep(20)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from buildhelp import ROOT, copy_example, edit
+from buildhelp import ROOT, edit
 
 SLUG = "nct03970954"
 TIMEOUT = 120  # no case may hang: a run past this fails the test
@@ -94,13 +94,10 @@ def tree(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    """A protocol and its last good build (registry files only), made once."""
-    base = tmp_path_factory.mktemp("good")
-    protocol = copy_example(base / "protocol", sites=1, documents=["registry"])
-    result = run("build", protocol, "--output", base / "output", "--jobs", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return base
+def good(registry_built):
+    """A protocol and its last good build (registry files only): the run's
+    (conftest.registry_built), shared with the SIGKILL test."""
+    return registry_built
 
 
 @pytest.fixture

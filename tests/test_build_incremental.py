@@ -2,7 +2,8 @@
 
 One full build of the worked example (the run's, conftest.py) is copied
 before a test changes anything; the other tests use a one-site, consent-only
-copy so that the file stays fast.
+copy, or a one-site, registry-only one where any document will do, so that
+the file stays fast.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def small_build(small_built):
 @pytest.fixture
 def small(small_build, tmp_path):
     return _fresh_copy(*small_build, tmp_path)
+
+
+@pytest.fixture
+def registry(registry_built, tmp_path):
+    """One site, registry files only (8 files, 2 of them short PDFs; conftest.py): for
+    tests where any document will do, the cheapest to lay out again."""
+    return _fresh_copy(registry_built / "protocol" / SLUG, registry_built / "output", tmp_path)
 
 
 def manifest(output):
@@ -156,28 +164,28 @@ def test_filters_build_only_what_is_asked(small, tmp_path):
 
 # -- what the cache never trusts -----------------------------------------------------
 
-def test_edited_and_deleted_outputs_are_rebuilt(small):
-    protocol, output = small
+def test_edited_and_deleted_outputs_are_rebuilt(registry):
+    protocol, output = registry
     original = outputs(output / SLUG)
-    pdf = output / SLUG / "consent/saint-antoine.en.pdf"
-    html = output / SLUG / "consent/saint-antoine.fr.html"
+    pdf = output / SLUG / "registry/who-trds.pdf"
+    html = output / SLUG / "registry/clinicaltrials-gov.html"
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 1  # same size, one bit flipped
     pdf.write_bytes(bytes(data))
     html.unlink()
     result = build(protocol, output, "-v")
     assert result.returncode == 0, result.stderr
-    assert built_paths(result) == {"consent/saint-antoine.en.pdf", "consent/saint-antoine.fr.html"}
+    assert built_paths(result) == {"registry/who-trds.pdf", "registry/clinicaltrials-gov.html"}
     assert outputs(output / SLUG) == original
 
 
-def test_corrupt_manifest_means_full_rebuild(small):
-    protocol, output = small
+def test_corrupt_manifest_means_full_rebuild(registry):
+    protocol, output = registry
     original = outputs(output / SLUG)
     (output / SLUG / "manifest.json").write_text('{"outputs": [{"path": ', encoding="utf-8")
     result = build(protocol, output)
     assert result.returncode == 0, result.stderr
-    assert summary(result) == {"built": 4 + N_ASSETS, "up_to_date": 0, "failed": 0}
+    assert summary(result) == {"built": 8 + N_ASSETS, "up_to_date": 0, "failed": 0}
     assert outputs(output / SLUG) == original
 
 

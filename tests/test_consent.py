@@ -164,17 +164,6 @@ def test_missing_risks_fails_check_and_keeps_previous_output(built, example_copy
     assert after == before
 
 
-def test_draft_status_marks_every_page(example_copy, tmp_path):
-    trial = example_copy / "trial.yaml"
-    trial.write_text(re.sub(r"(?m)^  status: final$", "  status: draft", trial.read_text(), count=1))
-    out = tmp_path / "out"
-    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "fr",
-                     "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    for page in pages(out / "nct03970954" / "consent" / "tenon.fr.pdf"):
-        assert "PROJET" in page
-
-
 HOSTILE = {
     "script": "<script>alert(1)</script>",
     "img": '<img src="file:///etc/passwd">',
@@ -187,31 +176,51 @@ HOSTILE = {
 LONG_WORD = "".join(f"{n:03d}x" for n in range(75))  # 300 characters, each place numbered
 
 
-def test_hostile_text_stays_text(example_copy, tmp_path):
-    patient = example_copy / "patient.yaml"
-    body = patient.read_text()
+@pytest.fixture(scope="module")
+def draft_hostile(tmp_path_factory):
+    """One form (Tenon, French) of a copy of the example in draft status, with hostile text
+    in its benefits (a Markdown field, both languages): (build result, output folder).
+    One build serves the two tests below, which change independent fields."""
+    base = tmp_path_factory.mktemp("draft-hostile")
+    folder = base / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    trial = folder / "trial.yaml"
+    trial.write_text(re.sub(r"(?m)^  status: final$", "  status: draft", trial.read_text(), count=1))
+    patient = folder / "patient.yaml"
     hostile = " ".join(HOSTILE.values()).replace('"', '\\"') + " " + LONG_WORD
-    body = re.sub(r"(?m)^  benefits:\n    fr: .*$|^  benefits:\n    en: .*$", lambda m: m.group(0), body)
     # put the hostile text into the English and French benefits (Markdown fields)
     body = re.sub(r"(?ms)^  benefits:\n.*?(?=^  [a-z_]+:)",
-                  f'  benefits:\n    fr: "{hostile}"\n    en: "{hostile}"\n', body, count=1)
+                  f'  benefits:\n    fr: "{hostile}"\n    en: "{hostile}"\n', patient.read_text(),
+                  count=1)
+    assert body.count(LONG_WORD) == 2
     patient.write_text(body)
-    out = tmp_path / "out"
-    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "en",
+    out = base / "out"
+    result = run_cli("build", folder, "--only", "consent", "--site", "tenon", "--lang", "fr",
                      "--output", out)
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (out / "nct03970954" / "consent" / "tenon.en.html").read_text()
+    return result, out / "nct03970954" / "consent"
+
+
+def test_draft_status_marks_every_page(draft_hostile):
+    _, consent = draft_hostile
+    for page in pages(consent / "tenon.fr.pdf"):
+        assert "PROJET" in page
+
+
+def test_hostile_text_stays_text(draft_hostile):
+    result, consent = draft_hostile
+    html = (consent / "tenon.fr.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img" not in html and "&lt;img src=" in html
     assert "/etc/passwd" not in re.findall(r'(?:src|href)="([^"]*)"', html)
     assert 'href="file:' not in html and 'href="../' not in html
-    pdf_text = text(out / "nct03970954" / "consent" / "tenon.en.pdf")
+    pdf_text = text(consent / "tenon.fr.pdf")
     assert "<script>alert(1)</script>" in pdf_text
     assert "root:" not in pdf_text  # no content of /etc/passwd
     assert "secret" in pdf_text and "see this" in pdf_text
     assert LONG_WORD in re.sub(r"\s+", "", pdf_text)  # all 300 characters, over several lines
     assert f"a word of {len(LONG_WORD)} characters" in result.stdout  # and check warned
-    raw = (out / "nct03970954" / "consent" / "tenon.en.pdf").read_bytes()
+    raw = (consent / "tenon.fr.pdf").read_bytes()
     assert b"/EmbeddedFile" not in raw and b"/JavaScript" not in raw
 
 

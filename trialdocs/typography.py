@@ -22,6 +22,7 @@ that text without them is left as the rules would leave it).
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 
@@ -96,31 +97,56 @@ def text(value: str, lang: str) -> str:
 
 
 def html(page: str, lang: str) -> str:
-    """A rendered HTML page with the typography of each text node's language."""
-    out, stack = [], []                      # stack: (tag, lang) of open elements
+    """A rendered HTML page with the typography of each text node's language.
+
+    Pages repeat the same tags and texts (every consent form of a trial, every
+    build in ``watch``): what a tag means and what a text node becomes are
+    worked out once per process (``_tag``, ``_typeset``, both pure).
+    """
+    out, stack = [], []                      # stack: (tag, lang, inside a skipped element)
     for part in TOKEN.split(page):
         if not part:
             continue
         if part.startswith("<"):
             out.append(part)
-            tag = TAG.match(part)
-            if not tag or part.startswith("<!--"):
+            tag = _tag(part)
+            if tag is None:                  # a comment, a doctype, a stray "<"
                 continue
-            name = tag[2].lower()
-            if tag[1]:                       # a closing tag: back to its element's parent
+            closing, name, tag_lang = tag
+            if closing:                      # back to its element's parent
                 for depth in range(len(stack) - 1, -1, -1):
                     if stack[depth][0] == name:
                         del stack[depth:]
                         break
             elif name not in VOID and not part.endswith("/>"):
-                found = LANG.search(part)
-                stack.append((name, found[1] if found else (stack[-1][1] if stack else lang)))
+                if stack:
+                    parent_lang, skipped = stack[-1][1], stack[-1][2]
+                else:
+                    parent_lang, skipped = lang, False
+                stack.append((name, tag_lang or parent_lang, skipped or name in SKIPPED))
             continue
-        if part.isspace() or any(name in SKIPPED for name, _ in stack):
+        if stack and stack[-1][2]:
             out.append(part)
             continue
-        here = stack[-1][1] if stack else lang
-        typed = _html.unescape(part)
-        changed = text(typed, here)
-        out.append(str(escape(changed)) if changed != typed else part)
+        out.append(_typeset(part, stack[-1][1] if stack else lang))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(part: str):
+    """(closing, name, lang attribute or None) of a tag, or None for anything else."""
+    tag = TAG.match(part)
+    if not tag or part.startswith("<!--"):
+        return None
+    found = None if tag[1] else LANG.search(part)
+    return bool(tag[1]), tag[2].lower(), found[1] if found else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _typeset(part: str, lang: str) -> str:
+    """One text node as written in the page (entities escaped), with lang's typography."""
+    if part.isspace():
+        return part
+    typed = _html.unescape(part)
+    changed = text(typed, lang)
+    return str(escape(changed)) if changed != typed else part

@@ -190,20 +190,28 @@ def _dotted(path) -> str:
 dotted = _dotted
 
 
-def texts(value, path=()):
+def texts(value, path=()) -> list:
     """(path, text) of every string under ``value``, in document order.
 
     The one walk the text checks share (fit, placeholders, the registry's
     limits and encoding warnings), so each says only what it looks for.
+    A list, made by plain recursion: nested generators pass each text up
+    through every level, which made this walk a tenth of a ``check``.
     """
+    out = []
+    _texts(value, path, out)
+    return out
+
+
+def _texts(value, path, out) -> None:
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from texts(item, path + (key,))
+            _texts(item, path + (key,), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from texts(item, path + (index,))
+            _texts(item, path + (index,), out)
 
 
 def protocol_files(folder: Path) -> list[Path]:

@@ -64,6 +64,8 @@ def find(source) -> list[Diagnostic]:
             lines[(file, line)] = path  # the innermost key written on that line
     for file in source.files:
         for number, content in enumerate(_lines(file_texts, source.folder, file), 1):
+            if COMMENT_WORD not in content:   # what _IN_COMMENT needs, found fast
+                continue
             match = _IN_COMMENT.search(content)
             if match and not _IN_TEXT.search(content):
                 path = lines.get((file, number), ())

@@ -103,43 +103,43 @@ def html(page: str, lang: str) -> str:
     build in ``watch``): what a tag means and what a text node becomes are
     worked out once per process (``_tag``, ``_typeset``, both pure).
     """
-    out, stack = [], []                      # stack: (tag, lang, inside a skipped element)
-    for part in TOKEN.split(page):
+    parts = TOKEN.split(page)                # text, tag, text, …: only texts change
+    stack = []                               # open elements: (name, lang, inside a skipped one)
+    here, skipped = lang, False              # what the innermost open element says
+    for i, part in enumerate(parts):
         if not part:
             continue
         if part.startswith("<"):
-            out.append(part)
             tag = _tag(part)
             if tag is None:                  # a comment, a doctype, a stray "<"
                 continue
-            closing, name, tag_lang = tag
+            closing, name, tag_lang, opens, skips = tag
             if closing:                      # back to its element's parent
                 for depth in range(len(stack) - 1, -1, -1):
                     if stack[depth][0] == name:
                         del stack[depth:]
+                        here, skipped = (stack[-1][1], stack[-1][2]) if stack else (lang, False)
                         break
-            elif name not in VOID and not part.endswith("/>"):
-                if stack:
-                    parent_lang, skipped = stack[-1][1], stack[-1][2]
-                else:
-                    parent_lang, skipped = lang, False
-                stack.append((name, tag_lang or parent_lang, skipped or name in SKIPPED))
+            elif opens:
+                here, skipped = tag_lang or here, skipped or skips
+                stack.append((name, here, skipped))
             continue
-        if stack and stack[-1][2]:
-            out.append(part)
-            continue
-        out.append(_typeset(part, stack[-1][1] if stack else lang))
-    return "".join(out)
+        if not skipped:
+            parts[i] = _typeset(part, here)
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)
 def _tag(part: str):
-    """(closing, name, lang attribute or None) of a tag, or None for anything else."""
+    """(closing, name, lang attribute or None, opens an element, is skipped) of a tag,
+    or None for anything else."""
     tag = TAG.match(part)
     if not tag or part.startswith("<!--"):
         return None
-    found = None if tag[1] else LANG.search(part)
-    return bool(tag[1]), tag[2].lower(), found[1] if found else None
+    closing, name = bool(tag[1]), tag[2].lower()
+    found = None if closing else LANG.search(part)
+    opens = not closing and name not in VOID and not part.endswith("/>")
+    return closing, name, found[1] if found else None, opens, name in SKIPPED
 
 
 @functools.lru_cache(maxsize=65536)

@@ -47,9 +47,13 @@ def optional_paths(data, schema, path=()):
 
 
 def delete(data, path):
-    data = copy.deepcopy(data)
+    """data without the value at path: the mappings and lists on the path are copied,
+    everything else is shared with data (nothing the sweep runs may change it: sweep()
+    fails if the protocol it deletes from has changed)."""
+    data = copy.copy(data)
     parent = data
     for part in path[:-1]:
+        parent[part] = copy.copy(parent[part])
         parent = parent[part]
     del parent[path[-1]]
     return data
@@ -98,6 +102,7 @@ def sweep(folder: Path, sites: int = 1) -> SweepResult:
     base["sites"] = base.get("sites", [])[:sites]
     result = SweepResult()
     rendered = set()
+    before = repr(base)
     assert not render_all(base, folder.name, rendered)
     for path in optional_paths(base, None):
         result.deleted += 1
@@ -110,4 +115,5 @@ def sweep(folder: Path, sites: int = 1) -> SweepResult:
         result.clean += 1
         for target, error in render_all(data, folder.name, rendered):
             result.failed.append((".".join(map(str, path)), target, error))
+    assert repr(base) == before, "checking or rendering changed the protocol data"
     return result

@@ -103,28 +103,26 @@ def html(page: str, lang: str) -> str:
     build in ``watch``): what a tag means and what a text node becomes are
     worked out once per process (``_tag``, ``_typeset``, both pure).
     """
-    parts = TOKEN.split(page)                # text, tag, text, …: only texts change
+    parts = TOKEN.split(page)                # text, tag, text, tag, …, text
     stack = []                               # open elements: (name, lang, inside a skipped one)
     here, skipped = lang, False              # what the innermost open element says
-    for i, part in enumerate(parts):
-        if not part:
-            continue
-        if part.startswith("<"):
-            tag = _tag(part)
-            if tag is None:                  # a comment, a doctype, a stray "<"
-                continue
-            closing, name, tag_lang, opens, skips = tag
-            if closing:                      # back to its element's parent
-                for depth in range(len(stack) - 1, -1, -1):
-                    if stack[depth][0] == name:
-                        del stack[depth:]
-                        here, skipped = (stack[-1][1], stack[-1][2]) if stack else (lang, False)
-                        break
-            elif opens:
-                here, skipped = tag_lang or here, skipped or skips
-                stack.append((name, here, skipped))
-            continue
-        if not skipped:
+    for i in range(0, len(parts), 2):
+        if i:
+            tag = _tag(parts[i - 1])
+            if tag is not None:              # not a comment nor a doctype
+                closing, name, tag_lang, opens, skips = tag
+                if closing:                  # back to its element's parent
+                    for depth in range(len(stack) - 1, -1, -1):
+                        if stack[depth][0] == name:
+                            del stack[depth:]
+                            here, skipped = (stack[-1][1], stack[-1][2]) if stack else (lang, False)
+                            break
+                elif opens:
+                    here, skipped = tag_lang or here, skipped or skips
+                    stack.append((name, here, skipped))
+        part = parts[i]
+        # a text starting with "<" has no ">" after it: the page's unclosed end, kept as is
+        if part and not skipped and part[0] != "<":
             parts[i] = _typeset(part, here)
     return "".join(parts)
 

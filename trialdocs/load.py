@@ -54,6 +54,7 @@ class Source:
     # path tuple -> the scalar exactly as written (plain scalars only)
     spelling: dict = field(default_factory=dict)
     files: list = field(default_factory=list)
+    _texts: tuple | None = field(default=None, repr=False, compare=False)
 
     def where(self, path) -> tuple:
         """The best-known position for a path: itself, else its nearest parent."""
@@ -66,6 +67,14 @@ class Source:
 
     def where_key(self, path) -> tuple:
         return self.key_positions.get(tuple(path)) or self.where(path)
+
+    def texts(self) -> list:
+        """``texts(self.data)``, walked once for the checks that share it (fit,
+        placeholders, the registry's limits and encoding warnings): nothing changes
+        the data while it is checked. Walked again if ``data`` is replaced."""
+        if self._texts is None or self._texts[0] is not self.data:
+            self._texts = (self.data, texts(self.data))
+        return self._texts[1]
 
 
 class _Refused(Exception):

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .errors import WARNING, Diagnostic
-from .load import dotted, texts
+from .load import dotted
 
 WORDS = {"en": "PLACEHOLDER", "fr": "À COMPLÉTER"}
 # French puts a space before the colon.
@@ -50,7 +50,7 @@ def find(source) -> list[Diagnostic]:
     """One warning per placeholder of a loaded protocol, where it is written."""
     out = []
     file_texts = {}
-    for path, value in texts(source.data):
+    for path, value in source.texts():
         for match in _IN_TEXT.finditer(value):
             file, line, col = source.where(path)
             line, col = _locate(file_texts, source.folder, file, line, col, match.group(0))

@@ -29,7 +29,7 @@ from dataclasses import replace
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..model import lookup
-from ..load import Source, dotted, texts
+from ..load import Source, dotted
 from ..placeholders import strip as without_placeholders
 from ..rules import STARTED
 from ..schema import SCHEMA
@@ -111,6 +111,10 @@ class RegistryChecker:
         self.out: list[Diagnostic] = []
 
     # -- access and reporting --------------------------------------------------
+    def _texts(self) -> list:
+        """Every text of the data, as load.texts walks it (once per check, shared)."""
+        return self.source.texts() if self.data is self.source.data else []
+
     def get(self, *path, default=None):
         return lookup(self.data, *path, default=default)
 
@@ -163,9 +167,12 @@ class RegistryChecker:
 
     # -- rule 2: limits --------------------------------------------------------------
     def limits(self):
+        by_top = {}
+        for path, value in self._texts():
+            by_top.setdefault(path[0], []).append((path, value))
         for top in {key[0] for key in LIMITS}:
             if top in self.data:
-                for path, value in texts(self.data[top], (top,)):
+                for path, value in by_top.get(top, ()):
                     limit = limit_for(path)
                     if limit:
                         self._limit(path, value, limit)
@@ -393,7 +400,7 @@ class RegistryChecker:
                 self.warn(("sites", i, "state"), f"State/Province '{state}' looks like the name of "
                           "a hospital or an institution; give the state, region or province "
                           "(or leave it out where the country has none)")
-        for path, value in texts(self.data):
+        for path, value in self._texts():
             if not SUSPECT.search(value):
                 continue
             found = MOJIBAKE.search(value)

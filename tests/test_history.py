@@ -59,8 +59,22 @@ def test_field_and_export_read_each_file_as_committed(tmp_path):
         out = history.export(place, at, tmp_path / f"at-{at[:7]}")
         assert {p.name: p.read_bytes() for p in out.iterdir()} == expected
 
+    # another folder of the same repository at the same commit has its own files
+    git(root, "mv", "protocol/trial/sites.yml", "protocol/sites.yml")
+    (root / "protocol" / "other").mkdir()
+    (root / "protocol" / "other" / "trial.yaml").write_bytes(b"protocol:\n  version: '9'\n")
+    three = commit(root, {})
+    history.export(place, three, tmp_path / "at-three")
+    other = history.locate(root / "protocol" / "other")
+    out = history.export(other, three, tmp_path / "other-at-three")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {
+        "trial.yaml": b"protocol:\n  version: '9'\n"}
+    assert history.protocol_version(other, three) == "9"
+    assert history.protocol_version(place, three) == "2.0"
+
     # HEAD names another commit once one is made: it is read again, not remembered
     assert history.field(place, "HEAD", "protocol", "version") == "2.0"
     commit(root, {"trial.yaml": b"protocol:\n  version: '3.0'\n"})
     assert history.field(place, "HEAD", "protocol", "version") == "3.0"
+    assert history.field(other, "HEAD", "protocol", "version") == "9"
     assert history.protocol_version(place, two) == "2.0"

@@ -69,7 +69,7 @@ def head(place: Place) -> str | None:
 
 
 # What a full commit id names never changes: the YAML files of a protocol folder
-# there, and their bytes, are read from git once per process (``watch`` checks
+# there, and their bytes, are read from git once per process and folder (``watch`` checks
 # the same commits on every save). A name such as HEAD is read every time.
 _FULL_ID = re.compile(r"[0-9a-f]{40}")
 _AT_COMMIT: dict = {}
@@ -91,7 +91,7 @@ def _files(place: Place, commit: str) -> list[str]:
         out = _git(["ls-tree", "-r", "--name-only", "-z", commit, "--", place.prefix + "/"],
                    place.root)
         return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
-    return list(_remembered((place.root, commit, "files"), read))
+    return list(_remembered((place, commit, "files"), read))
 
 
 def _contents(place: Place, commit: str, names: list[str]) -> dict:
@@ -117,7 +117,7 @@ def _contents(place: Place, commit: str, names: list[str]) -> dict:
             found[name] = out[end + 1:end + 1 + size]
             at = end + 1 + size + 1                   # the content, then a newline
         return found
-    return dict(_remembered((place.root, commit, "contents", tuple(names)), read))
+    return dict(_remembered((place, commit, "contents", tuple(names)), read))
 
 
 def field(place: Place, commit: str, block: str, key: str):

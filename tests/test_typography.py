@@ -114,3 +114,59 @@ def test_text_without_trigger_characters_is_what_the_rules_would_leave():
     for lang in typography.RULES:
         for value in corpus:
             assert typography.text(value, lang) == _all_rules(value, lang), (lang, value)
+
+
+def _reference_html(page: str, lang: str) -> str:
+    """html() as first written: one token at a time, the stack scanned for a skipped
+    element at every text node, nothing remembered (what html() must equal)."""
+    from markupsafe import escape
+
+    out, stack = [], []
+    for part in typography.TOKEN.split(page):
+        if not part:
+            continue
+        if part.startswith("<"):
+            out.append(part)
+            tag = typography.TAG.match(part)
+            if not tag or part.startswith("<!--"):
+                continue
+            name = tag[2].lower()
+            if tag[1]:
+                for depth in range(len(stack) - 1, -1, -1):
+                    if stack[depth][0] == name:
+                        del stack[depth:]
+                        break
+            elif name not in typography.VOID and not part.endswith("/>"):
+                found = typography.LANG.search(part)
+                stack.append((name, found[1] if found else (stack[-1][1] if stack else lang)))
+            continue
+        if part.isspace() or any(name in typography.SKIPPED for name, _ in stack):
+            out.append(part)
+            continue
+        typed = html.unescape(part)
+        changed = _all_rules(typed, (stack[-1][1] if stack else lang).split("-")[0].lower()) \
+            if (stack[-1][1] if stack else lang).split("-")[0].lower() in typography.RULES else typed
+        out.append(str(escape(changed)) if changed != typed else part)
+    return "".join(out)
+
+
+def test_html_gives_what_a_token_by_token_pass_gives(french_pages):
+    """html() remembers tags and text nodes and keeps the state of the innermost element
+    at hand (for speed): on the worked example's French pages and on random tag soup
+    (unclosed and stray closing tags, lang attributes, code and style, void and
+    self-closing tags, comments, entities, a trailing '<'), it gives what the plain
+    pass gives."""
+    import random
+
+    pieces = ['<p>', '</p>', '<div lang="en">', '</div>', '<span lang="fr-CA">', '</span>',
+              '<code>', '</code>', '<style>', '</style>', '<br>', '<img alt="a : b"/>',
+              '<x-y lang=en>', '</x-y>', '<!-- a : b -->', '<!DOCTYPE html>', '<P>', '</P>',
+              "l'étude : 1 000 mL", '"oui" ?', ' ', '\n', '&#39;a&#39; ; b', '&amp; : x',
+              'www.example.org/a?b', '5 h', 'plain text', '«x»', '<li>', '</ul>']
+    rng = random.Random(20261126)
+    pages = list(french_pages.values())
+    pages += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(400)]
+    pages += [page + "< a : b" for page in pages[-20:]]
+    for page in pages:
+        for lang in ("fr", "en", "de"):
+            assert typography.html(page, lang) == _reference_html(page, lang), (lang, page)

@@ -27,8 +27,15 @@ def _name(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch)}" if unicodedata.name(ch, "") else "")
 
 
+# Any character _problem looks for: most texts have none, and are passed with one search.
+_ANY = re.compile("[\t\n\r\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_KEY_BREAK = re.compile("[\t\n\r]")
+
+
 def _problem(text: str, key: bool) -> str:
-    found = (re.search("[\t\n\r]", text) if key else None) or _CONTROL.search(text)
+    if not _ANY.search(text):
+        return ""
+    found = (_KEY_BREAK.search(text) if key else None) or _CONTROL.search(text)
     if found:
         return (f"contains the control character {_name(found.group())} at character "
                 f"{found.start() + 1}")

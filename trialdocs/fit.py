@@ -32,8 +32,8 @@ def _get(data, path):
 
 def check_fit(source: Source) -> list[Diagnostic]:
     out = []
-    for path, text in texts(source.data):
-        word = _LONG_WORD.search(text)
+    for path, text in source.texts():
+        word = _LONG_WORD.search(text) if len(text) > MAX_WORD else None
         if word:
             file, line, col = source.where(path)
             out.append(Diagnostic(

@@ -58,6 +58,13 @@ def text_width(text: str, size: float, weight: int = 400) -> float:
 
 def wrap(text: str, width: float, size: float, weight: int = 400) -> list[str]:
     """Greedy word wrap to a width; a word longer than the width is cut."""
+    return list(_wrapped(text, width, size, weight))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: float, size: float, weight: int) -> tuple[str, ...]:
+    """wrap's lines, worked out once per process (a diagram is drawn for every
+    language and every build of ``watch``, measuring each text char by char)."""
     lines, line = [], ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word
@@ -75,7 +82,7 @@ def wrap(text: str, width: float, size: float, weight: int = 400) -> list[str]:
         line = word
     if line:
         lines.append(line)
-    return lines or [""]
+    return tuple(lines or [""])
 
 
 def _text(x, y, lines, size, weight=400, colour="text", anchor="middle", italic=False):

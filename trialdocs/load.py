@@ -54,6 +54,7 @@ class Source:
     # path tuple -> the scalar exactly as written (plain scalars only)
     spelling: dict = field(default_factory=dict)
     files: list = field(default_factory=list)
+    _texts: tuple | None = field(default=None, repr=False, compare=False)
 
     def where(self, path) -> tuple:
         """The best-known position for a path: itself, else its nearest parent."""
@@ -66,6 +67,14 @@ class Source:
 
     def where_key(self, path) -> tuple:
         return self.key_positions.get(tuple(path)) or self.where(path)
+
+    def texts(self) -> list:
+        """``texts(self.data)``, walked once for the checks that share it (fit,
+        placeholders, the registry's limits and encoding warnings): nothing changes
+        the data while it is checked. Walked again if ``data`` is replaced."""
+        if self._texts is None or self._texts[0] is not self.data:
+            self._texts = (self.data, texts(self.data))
+        return self._texts[1]
 
 
 class _Refused(Exception):
@@ -190,20 +199,28 @@ def _dotted(path) -> str:
 dotted = _dotted
 
 
-def texts(value, path=()):
+def texts(value, path=()) -> list:
     """(path, text) of every string under ``value``, in document order.
 
     The one walk the text checks share (fit, placeholders, the registry's
     limits and encoding warnings), so each says only what it looks for.
+    A list, made by plain recursion: nested generators pass each text up
+    through every level, which made this walk a tenth of a ``check``.
     """
+    out = []
+    _texts(value, path, out)
+    return out
+
+
+def _texts(value, path, out) -> None:
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from texts(item, path + (key,))
+            _texts(item, path + (key,), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from texts(item, path + (index,))
+            _texts(item, path + (index,), out)
 
 
 def protocol_files(folder: Path) -> list[Path]:

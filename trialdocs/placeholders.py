@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .errors import WARNING, Diagnostic
-from .load import dotted, texts
+from .load import dotted
 
 WORDS = {"en": "PLACEHOLDER", "fr": "À COMPLÉTER"}
 # French puts a space before the colon.
@@ -50,7 +50,7 @@ def find(source) -> list[Diagnostic]:
     """One warning per placeholder of a loaded protocol, where it is written."""
     out = []
     file_texts = {}
-    for path, value in texts(source.data):
+    for path, value in source.texts():
         for match in _IN_TEXT.finditer(value):
             file, line, col = source.where(path)
             line, col = _locate(file_texts, source.folder, file, line, col, match.group(0))
@@ -58,20 +58,30 @@ def find(source) -> list[Diagnostic]:
                                   f"placeholder to replace: {match.group(2).strip()}",
                                   "write the real text in place of the bracketed note",
                                   code="placeholder"))
-    lines = {}
-    for path, (file, line, _col) in source.key_positions.items():
-        if len(path) >= len(lines.get((file, line), ())):
-            lines[(file, line)] = path  # the innermost key written on that line
+    lines = None
     for file in source.files:
         for number, content in enumerate(_lines(file_texts, source.folder, file), 1):
+            if COMMENT_WORD not in content:   # what _IN_COMMENT needs, found fast
+                continue
             match = _IN_COMMENT.search(content)
             if match and not _IN_TEXT.search(content):
+                if lines is None:             # made only when a comment is found
+                    lines = _innermost_keys(source)
                 path = lines.get((file, number), ())
                 out.append(Diagnostic(file, number, match.start(1) + 1, WARNING, dotted(path),
                                       f"invented value to replace: {match.group(2).strip()}",
                                       "give the real value and delete the comment",
                                       code="placeholder"))
     return out
+
+
+def _innermost_keys(source) -> dict:
+    """(file, line) -> the path of the innermost key written on that line."""
+    lines = {}
+    for path, (file, line, _col) in source.key_positions.items():
+        if len(path) >= len(lines.get((file, line), ())):
+            lines[(file, line)] = path
+    return lines
 
 
 def _lines(cache: dict, folder: Path, file: str) -> list[str]:

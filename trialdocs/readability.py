@@ -77,7 +77,10 @@ def plain(text: str) -> str:
     return MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text)
 
 
+@functools.lru_cache(maxsize=16384)
 def score(text: str, lang: str) -> Score:
+    """The counts of one text (remembered: the same texts are scored on every check of
+    ``watch``; a Score cannot change)."""
     text = plain(text)
     words = WORD.findall(text)
     sentences = len([p for p in SENTENCE_END.split(text) if WORD.search(p)])

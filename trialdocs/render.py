@@ -115,13 +115,26 @@ def markdown(text) -> Markup:
     """Markdown to safe HTML (see the module docstring for what is refused)."""
     if not text:
         return Markup("")
-    return Markup(markdown_parser().render(str(text)))
+    return _markdown(str(text))
 
 
 def markdown_inline(text) -> Markup:
     if not text:
         return Markup("")
-    return Markup(markdown_parser().renderInline(str(text)))
+    return _markdown_inline(str(text))
+
+
+# The same texts are rendered again and again (every site's consent form, each
+# language's pages, each build of ``watch``); the result depends on the text
+# alone, so each one is parsed once per process.
+@functools.lru_cache(maxsize=16384)
+def _markdown(text: str) -> Markup:
+    return Markup(markdown_parser().render(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _markdown_inline(text: str) -> Markup:
+    return Markup(markdown_parser().renderInline(text))
 
 
 # -- Jinja ---------------------------------------------------------------------

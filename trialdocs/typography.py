@@ -22,6 +22,7 @@ that text without them is left as the rules would leave it).
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 
@@ -96,31 +97,54 @@ def text(value: str, lang: str) -> str:
 
 
 def html(page: str, lang: str) -> str:
-    """A rendered HTML page with the typography of each text node's language."""
-    out, stack = [], []                      # stack: (tag, lang) of open elements
-    for part in TOKEN.split(page):
-        if not part:
-            continue
-        if part.startswith("<"):
-            out.append(part)
-            tag = TAG.match(part)
-            if not tag or part.startswith("<!--"):
-                continue
-            name = tag[2].lower()
-            if tag[1]:                       # a closing tag: back to its element's parent
-                for depth in range(len(stack) - 1, -1, -1):
-                    if stack[depth][0] == name:
-                        del stack[depth:]
-                        break
-            elif name not in VOID and not part.endswith("/>"):
-                found = LANG.search(part)
-                stack.append((name, found[1] if found else (stack[-1][1] if stack else lang)))
-            continue
-        if part.isspace() or any(name in SKIPPED for name, _ in stack):
-            out.append(part)
-            continue
-        here = stack[-1][1] if stack else lang
-        typed = _html.unescape(part)
-        changed = text(typed, here)
-        out.append(str(escape(changed)) if changed != typed else part)
-    return "".join(out)
+    """A rendered HTML page with the typography of each text node's language.
+
+    Pages repeat the same tags and texts (every consent form of a trial, every
+    build in ``watch``): what a tag means and what a text node becomes are
+    worked out once per process (``_tag``, ``_typeset``, both pure).
+    """
+    parts = TOKEN.split(page)                # text, tag, text, tag, …, text
+    stack = []                               # open elements: (name, lang, inside a skipped one)
+    here, skipped = lang, False              # what the innermost open element says
+    for i in range(0, len(parts), 2):
+        if i:
+            tag = _tag(parts[i - 1])
+            if tag is not None:              # not a comment nor a doctype
+                closing, name, tag_lang, opens, skips = tag
+                if closing:                  # back to its element's parent
+                    for depth in range(len(stack) - 1, -1, -1):
+                        if stack[depth][0] == name:
+                            del stack[depth:]
+                            here, skipped = (stack[-1][1], stack[-1][2]) if stack else (lang, False)
+                            break
+                elif opens:
+                    here, skipped = tag_lang or here, skipped or skips
+                    stack.append((name, here, skipped))
+        part = parts[i]
+        # a text starting with "<" has no ">" after it: the page's unclosed end, kept as is
+        if part and not skipped and part[0] != "<":
+            parts[i] = _typeset(part, here)
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(part: str):
+    """(closing, name, lang attribute or None, opens an element, is skipped) of a tag,
+    or None for anything else."""
+    tag = TAG.match(part)
+    if not tag or part.startswith("<!--"):
+        return None
+    closing, name = bool(tag[1]), tag[2].lower()
+    found = None if closing else LANG.search(part)
+    opens = not closing and name not in VOID and not part.endswith("/>")
+    return closing, name, found[1] if found else None, opens, name in SKIPPED
+
+
+@functools.lru_cache(maxsize=65536)
+def _typeset(part: str, lang: str) -> str:
+    """One text node as written in the page (entities escaped), with lang's typography."""
+    if part.isspace():
+        return part
+    typed = _html.unescape(part)
+    changed = text(typed, lang)
+    return str(escape(changed)) if changed != typed else part

@@ -10,6 +10,9 @@ here and nowhere else, so it can be swapped without touching the rest.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
+import pickle
 import re
 
 import cerberus
@@ -46,10 +49,60 @@ class _TrustedSchema(cerberus.schema.DefinitionSchema):
     Cerberus validates a schema definition whenever a validator is made from
     it: about 0.5 s for ours, most of a ``check``. The schema is code, not
     input; tests/test_schema.py validates it with Cerberus's own checker.
+    It is expanded once per process (``_expanded_schema``) rather than walked
+    again for every validator.
     """
+
+    def __init__(self, validator, schema):  # noqa: D107 (no schema checker made)
+        self.validator = validator
+        self.schema = schema
 
     def validate(self, schema=None):
         pass
+
+
+@functools.lru_cache(maxsize=1)
+def _expanded_schema() -> dict:
+    """SCHEMA with Cerberus's shortcuts expanded (Cerberus expands it in place)."""
+    return cerberus.schema.DefinitionSchema.expand(S.SCHEMA)
+
+
+class _BlockErrors:
+    """What Cerberus found inside each top-level block, by the block's exact value.
+
+    No rule of the schema reads one block from another, so a block's errors
+    depend on its value and the protocol's languages alone. A process that
+    checks again and again (``watch``, the deletion sweep of the tests) checks
+    only the blocks that changed: the rest get the errors found last time (the
+    same error objects, never changed after they are made). The key is the
+    block's pickle, hashed: it tells apart every value YAML loads (1, 1.0, True
+    and '1'; a dict's key order) and is three times quicker to make than its
+    repr. A value that cannot be pickled is not remembered.
+    """
+
+    SIZE = 512
+
+    def __init__(self):
+        self.found = {}
+
+    @staticmethod
+    def key(field, languages, value) -> tuple | None:
+        try:
+            written = pickle.dumps(value, 5)
+        except Exception:  # noqa: BLE001 - any value YAML cannot give: validated every time
+            return None
+        return field, tuple(languages or ()), hashlib.blake2b(written, digest_size=20).digest()
+
+    def get(self, key):
+        return self.found.get(key)
+
+    def put(self, key, errors) -> None:
+        if len(self.found) >= self.SIZE:
+            del self.found[next(iter(self.found))]   # the oldest
+        self.found[key] = errors
+
+
+_BLOCK_ERRORS = _BlockErrors()
 
 
 class _Validator(cerberus.Validator):
@@ -76,6 +129,28 @@ class _Validator(cerberus.Validator):
                             f"(protocol.languages: {', '.join(languages) or 'none'})")
             elif not isinstance(text, str) or not text.strip():
                 self._error(field, f"the '{lang}' text is empty")
+
+    def _validate_schema(self, schema, field, value):
+        """
+        {'type': ['dict', 'string'],
+         'anyof': [{'check_with': 'schema'},
+                   {'check_with': 'bulk_schema'}]}
+        """
+        # Cerberus' own rule (the docstring above is its definition, as Cerberus
+        # reads it), with a memory per top-level block: see _BlockErrors.
+        if self.is_child or not isinstance(value, (dict, list)):
+            super()._validate_schema(schema, field, value)
+            return
+        key = _BLOCK_ERRORS.key(field, self._config.get("languages"), value)
+        found = _BLOCK_ERRORS.get(key) if key else None
+        if found is None:
+            before = {id(error) for error in self._errors}
+            super()._validate_schema(schema, field, value)
+            found = [error for error in self._errors if id(error) not in before]
+            if key:
+                _BLOCK_ERRORS.put(key, found)
+        elif found:
+            self._error(found)
 
     def _validate_safe_name(self, constraint, field, value):
         """{'type': 'boolean'}"""
@@ -190,7 +265,7 @@ def validate(source: Source) -> tuple[list[Diagnostic], dict]:
     if isinstance(proto, dict) and isinstance(proto.get("languages"), list):
         languages = [lang for lang in proto["languages"] if isinstance(lang, str)]
     validator = _Validator(languages=languages)
-    validator.schema = _TrustedSchema(validator, S.SCHEMA)
+    validator.schema = _TrustedSchema(validator, _expanded_schema())
     validator.validate(source.data, normalize=False)  # the schema has no normalization rules
     errors = list(_leaves(validator._errors))
     # A misspelt required key is one mistake: report the unknown key with its

@@ -33,10 +33,11 @@ class Place:
     prefix: str      # "protocol/nct03970954" (posix, no trailing slash)
 
 
-def _git(args, cwd, binary=False):
+def _git(args, cwd, binary=False, stdin: bytes | None = None):
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60,
-                              stdin=subprocess.DEVNULL)
+                              **({"input": stdin} if stdin is not None
+                                 else {"stdin": subprocess.DEVNULL}))
     except FileNotFoundError:
         raise HistoryError("git is not installed (or not on PATH): protocol versions are read "
                            "from git; compare two protocol folders instead "
@@ -67,17 +68,65 @@ def head(place: Place) -> str | None:
     return out.strip() if out else None
 
 
+# What a full commit id names never changes: the YAML files of a protocol folder
+# there, and their bytes, are read from git once per process and folder (``watch`` checks
+# the same commits on every save). A name such as HEAD is read every time.
+_FULL_ID = re.compile(r"[0-9a-f]{40}")
+_AT_COMMIT: dict = {}
+_AT_COMMIT_SIZE = 64
+
+
+def _remembered(key, read):
+    if not _FULL_ID.fullmatch(key[1]):
+        return read()
+    if key not in _AT_COMMIT:
+        if len(_AT_COMMIT) >= _AT_COMMIT_SIZE:
+            del _AT_COMMIT[next(iter(_AT_COMMIT))]   # the oldest
+        _AT_COMMIT[key] = read()
+    return _AT_COMMIT[key]
+
+
 def _files(place: Place, commit: str) -> list[str]:
-    out = _git(["ls-tree", "-r", "--name-only", "-z", commit, "--", place.prefix + "/"],
-               place.root)
-    return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
+    def read():
+        out = _git(["ls-tree", "-r", "--name-only", "-z", commit, "--", place.prefix + "/"],
+                   place.root)
+        return [f for f in (out or "").split("\0") if f.endswith((".yaml", ".yml"))]
+    return list(_remembered((place, commit, "files"), read))
+
+
+def _contents(place: Place, commit: str, names: list[str]) -> dict:
+    """The bytes of files at a commit, by name (None for a file git cannot read).
+
+    One ``git cat-file --batch`` for all of them rather than a ``git show`` each
+    (a protocol has several files; each git call costs a process start)."""
+    def read():
+        if any("\n" in name for name in names):   # not expressible on a batch line
+            return {name: _git(["show", f"{commit}:{name}"], place.root, binary=True)
+                    for name in names}
+        request = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
+        out = _git(["cat-file", "--batch"], place.root, binary=True, stdin=request)
+        found, at = {}, 0
+        for name in names:
+            end = (out or b"").find(b"\n", at)
+            header = (out or b"")[at:end].split(b" ") if end >= 0 else []
+            if len(header) != 3 or header[1] != b"blob":
+                found[name] = None
+                at = end + 1 if end >= 0 else len(out or b"")
+                continue
+            size = int(header[2])
+            found[name] = out[end + 1:end + 1 + size]
+            at = end + 1 + size + 1                   # the content, then a newline
+        return found
+    return dict(_remembered((place, commit, "contents", tuple(names)), read))
 
 
 def field(place: Place, commit: str, block: str, key: str):
     """``block.key`` at a commit (read with a plain safe loader) as text, or None."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for name in _files(place, commit):
-        text = _git(["show", f"{commit}:{name}"], place.root) or ""
+    names = _files(place, commit)
+    contents = _contents(place, commit, names)
+    for name in names:
+        text = (contents[name] or b"").decode("utf-8", "replace")
         if not re.search(rf"^{re.escape(block)}\s*:", text, re.M):
             continue  # each top-level key lives in one file: parse only the one holding it
         try:
@@ -154,8 +203,9 @@ def export(place: Place, commit: str, dest: Path) -> Path:
     if not files:
         raise HistoryError(f"{place.prefix} holds no YAML file at {commit[:12]}")
     target = Path(dest) / Path(place.prefix).name
+    contents = _contents(place, commit, files)
     for name in files:
-        data = _git(["show", f"{commit}:{name}"], place.root, binary=True)
+        data = contents[name]
         if data is None:
             raise HistoryError(f"cannot read {name} at {commit[:12]}")
         path = target / Path(name).relative_to(place.prefix)

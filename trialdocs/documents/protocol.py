@@ -99,15 +99,15 @@ def _text(data: dict, key: str, lang: str | None = None):
     return localized(value, lang)
 
 
-def _has_structured(data: dict, key: str) -> bool:
-    """Whether the protocol's data gives this section structured content."""
+def _structured(data: dict) -> dict:
+    """Per section key, the protocol data that gives it structured content (if truthy)."""
     schedule = data.get("schedule") or {}
     interventions = data.get("interventions") or []
     safety = data.get("safety") or {}
     objectives = data.get("objectives") or []
     levels = {o.get("level") for o in objectives if isinstance(o, dict)}
     handled = lambda field: any(isinstance(i, dict) and i.get(field) for i in interventions)  # noqa: E731
-    return bool({
+    return {
         "synopsis": True, "synopsis_objectives": objectives, "overall_design": data.get("design"),
         "trial_schema": schedule.get("visits"), "schedule_of_activities": schedule.get("visits"),
         "primary_objectives": "primary" in levels, "secondary_objectives": "secondary" in levels,
@@ -137,14 +137,20 @@ def _has_structured(data: dict, key: str) -> bool:
         "prior_amendments": lookup(data, "protocol", "amendments"),
         "references": data.get("references"),
         "data_dissemination": lookup(data, "ipd_sharing", "sharing"),
-    }.get(key))
+    }
 
 
-def has_content(data: dict, heading: m11.Heading) -> bool:
-    """A section has content when it, or one of its subsections, has text or data."""
-    if _text(data, heading.key) or _has_structured(data, heading.key):
-        return True
-    return any(has_content(data, child) for child in m11.children(heading.number))
+def with_content(data: dict) -> set:
+    """The keys of the sections with content: text or data of their own, or a
+    subsection with content. Worked out once per document, bottom-up (a
+    heading's subsections follow it in m11.HEADINGS)."""
+    structured = _structured(data)
+    found = set()
+    for heading in reversed(m11.HEADINGS):
+        if _text(data, heading.key) or structured.get(heading.key) \
+                or any(child.key in found for child in m11.children(heading.number)):
+            found.add(heading.key)
+    return found
 
 
 def not_applicable(data: dict) -> set:
@@ -207,8 +213,9 @@ def check(checked) -> None:
 
     declared = not_applicable(data)
     sections = ("protocol_document", "sections")
+    filled = with_content(data)
     for heading in m11.leaf_sections():
-        content = has_content(data, heading)
+        content = heading.key in filled
         if not content and heading.key not in declared:
             problem(nearest(sections + (heading.key,)),
                     f"protocol section {heading.number} {heading.title} has no content",
@@ -467,10 +474,11 @@ def context(model: dict, lang: str) -> dict:
 
     declared = not_applicable(model)
     sections = []
+    filled = with_content(model)
     for h in m11.HEADINGS:
         text = _text(model, h.key, lang) or ""
         data = structured.get(h.key)
-        content = has_content(model, h)
+        content = h.key in filled
         if h.level == 3 and not content:
             continue
         sections.append({"number": h.number, "key": h.key, "anchor": h.anchor, "level": h.level,

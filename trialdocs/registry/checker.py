@@ -29,7 +29,7 @@ from dataclasses import replace
 from .. import codes
 from ..errors import ERROR, WARNING, Diagnostic
 from ..model import lookup
-from ..load import Source, dotted, texts
+from ..load import Source, dotted
 from ..placeholders import strip as without_placeholders
 from ..rules import STARTED
 from ..schema import SCHEMA
@@ -73,6 +73,8 @@ HOSPITAL_LIKE = re.compile(r"\b(h[oôó]s?pita\w*|clini[cq]\w*|infirmary|medical
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178]"
                       r"|Â[\u00a0-\u00bf]|â€.?|[\u00a1-\u00bf]{2}(?=\w|\s|$)|\ufffd")
 HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# A character one of the two needs: most texts have none and are passed with one search.
+SUSPECT = re.compile("[\u00c3\u00c2\u00e2\u00a1-\u00bf\ufffd&]")
 
 
 def _folded(value) -> str:
@@ -109,6 +111,10 @@ class RegistryChecker:
         self.out: list[Diagnostic] = []
 
     # -- access and reporting --------------------------------------------------
+    def _texts(self) -> list:
+        """Every text of the data, as load.texts walks it (once per check, shared)."""
+        return self.source.texts() if self.data is self.source.data else []
+
     def get(self, *path, default=None):
         return lookup(self.data, *path, default=default)
 
@@ -161,9 +167,12 @@ class RegistryChecker:
 
     # -- rule 2: limits --------------------------------------------------------------
     def limits(self):
+        by_top = {}
+        for path, value in self._texts():
+            by_top.setdefault(path[0], []).append((path, value))
         for top in {key[0] for key in LIMITS}:
             if top in self.data:
-                for path, value in texts(self.data[top], (top,)):
+                for path, value in by_top.get(top, ()):
                     limit = limit_for(path)
                     if limit:
                         self._limit(path, value, limit)
@@ -391,7 +400,9 @@ class RegistryChecker:
                 self.warn(("sites", i, "state"), f"State/Province '{state}' looks like the name of "
                           "a hospital or an institution; give the state, region or province "
                           "(or leave it out where the country has none)")
-        for path, value in texts(self.data):
+        for path, value in self._texts():
+            if not SUSPECT.search(value):
+                continue
             found = MOJIBAKE.search(value)
             if found:
                 self.warn(path, f"'{found[0]}' looks like text garbled by a wrong character "

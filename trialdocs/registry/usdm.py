@@ -18,6 +18,8 @@ decodes are English), otherwise in the protocol's first language.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import uuid
 
@@ -532,7 +534,9 @@ def _age(text):
     return (int(number), unit) if number.isdigit() else None
 
 
+@functools.lru_cache(maxsize=1)
 def _iso_version() -> str:
+    """The ISO 3166 code list's version: the installed pycountry's (read once per process)."""
     from importlib import metadata
     return "pycountry " + metadata.version("pycountry")
 

@@ -12,14 +12,19 @@ from . import cdisc
 ANCHOR_CODE = cdisc.TIMING_TYPE["fixed"][0]
 
 
-def _walk(value, path="$"):
+def _walk(value, path="$", out=None) -> list:
+    """(path, object) of every object of the document, in document order (a list made
+    by plain recursion: nested generators passed each object up through every level)."""
+    if out is None:
+        out = []
     if isinstance(value, dict):
-        yield path, value
+        out.append((path, value))
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
+            _walk(item, f"{path}.{key}", out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk(item, f"{path}[{i}]")
+            _walk(item, f"{path}[{i}]", out)
+    return out
 
 
 def integrity_problems(document: dict) -> list[str]:
@@ -29,7 +34,7 @@ def integrity_problems(document: dict) -> list[str]:
     of strings), which is how the USDM API names every cross-reference.
     """
     problems, ids = [], {}
-    objects = list(_walk(document))
+    objects = _walk(document)
     for path, obj in objects:
         if isinstance(obj.get("id"), str) and "instanceType" in obj:
             if obj["id"] in ids:

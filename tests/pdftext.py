@@ -18,15 +18,27 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=16)
+def _reader(path: str, version: tuple) -> PdfReader:
+    return PdfReader(path)
+
+
+def reader(path: Path) -> PdfReader:
+    """The file's PdfReader, one per file (and version of it) per process: reading a
+    tagged PDF's object streams (thousands of objects) is most of what opening costs,
+    and a test file's tests read the same PDFs. Read it, never change it."""
+    stat = Path(path).stat()
+    return _reader(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
 @lru_cache(maxsize=64)
-def _pages(path: str, mtime: float) -> tuple:
-    reader = PdfReader(path)
-    return tuple(normalize(page.extract_text() or "") for page in reader.pages)
+def _pages(path: str, version: tuple) -> tuple:
+    return tuple(normalize(page.extract_text() or "") for page in _reader(path, version).pages)
 
 
 def pages(path: Path) -> list[str]:
-    path = Path(path)
-    return list(_pages(str(path), path.stat().st_mtime))
+    stat = Path(path).stat()
+    return list(_pages(str(path), (stat.st_mtime_ns, stat.st_size)))
 
 
 def text(path: Path) -> str:
@@ -34,8 +46,6 @@ def text(path: Path) -> str:
 
 
 def outline_titles(path: Path) -> list[str]:
-    reader = PdfReader(str(path))
-
     def walk(items):
         for item in items:
             if isinstance(item, list):
@@ -43,4 +53,4 @@ def outline_titles(path: Path) -> list[str]:
             else:
                 yield item.title
 
-    return list(walk(reader.outline))
+    return list(walk(reader(path).outline))

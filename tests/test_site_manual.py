@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pypdf import PdfReader
 
 from conftest import EXAMPLE, run_cli
-from pdftext import normalize, pages
+from pdftext import normalize, pages, reader as pdf_reader
 from trialdocs import typography
 from trialdocs.check import check_protocol
 from trialdocs.documents import site_manual
@@ -138,7 +137,7 @@ def test_builds_in_each_declared_language(built):
         page = built / f"site-manual.{lang}.html"
         assert pdf.read_bytes().startswith(b"%PDF-")
         assert f'<html lang="{lang}">' in page.read_text(encoding="utf-8")
-        assert len(PdfReader(str(pdf)).pages) > 10
+        assert len(pdf_reader(pdf).pages) > 10
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,16 +156,11 @@ def page_lines(path: Path, index: int) -> list[str]:
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             fragments.append((round(y), x, text.strip()))
 
-    _reader(path, path.stat().st_mtime_ns).pages[index].extract_text(visitor_text=visit)
+    pdf_reader(path).pages[index].extract_text(visitor_text=visit)
     lines = {}
     for y, x, text in fragments:
         lines.setdefault(y, []).append((x, text))
     return [normalize(" ".join(t for _, t in sorted(lines[y]))) for y in sorted(lines, reverse=True)]
-
-
-@functools.lru_cache(maxsize=8)
-def _reader(path: Path, mtime: int) -> PdfReader:
-    return PdfReader(str(path))
 
 
 ENTRY = re.compile(r"^\d+(\.\d+)? .+ \d+$")
@@ -216,7 +210,7 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(built, model, lang)
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
     path = built / f"site-manual.{lang}.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     outline = site_manual.context(model, lang)["outline"]
     numbers = _toc_numbers(path, _toc_pages(path, pages(path), strings(lang)), outline)
 
@@ -280,7 +274,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_schedule_is_landscape_with_every_procedure_and_visit(built, model, lang):
     path = built / f"site-manual.{lang}.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     ctx = site_manual.context(model, lang)
     texts = pages(path)
     names = [normalize(r["name"]) for g in ctx["schedule"]["tables"][0]["groups"]
@@ -416,7 +410,7 @@ def test_french_manual_is_in_french(built):
 def test_big_schedule_spans_pages_with_its_header_on_each(big):
     folder, out, _ = big
     path = out / "site-manual.en.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     texts = pages(path)
     m = strings("en")["manual"]
     schedule = big_schedule()
@@ -740,7 +734,7 @@ def test_working_logs_and_forms_are_printable_pages(built, model, lang):
         body = texts[starts[-1]]          # the form's page (the contents may name it too)
         for label in m["forms"][key].get("columns") or m["forms"][key]["fields"]:
             assert normalize(label).split(" ")[0] in body, (key, label)
-    reader = PdfReader(str(built / f"site-manual.{lang}.pdf"))
+    reader = pdf_reader(built / f"site-manual.{lang}.pdf")
     landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
     for key in keys[:4]:
         title = normalize(m["forms"][key]["title"])

@@ -1,9 +1,12 @@
 """The site manual, read back from the built PDFs and HTML.
 
-Two builds per run of this module (module-scoped fixtures): the worked
-example in every declared language, and a generated protocol whose schedule
-has 20 visits and 25 procedures, to prove that a wide, long schedule spans
-several landscape pages with its header on each and nothing cut off.
+The worked example's manuals come from the run's one build of the examples
+(conftest.py). Laid out in this process, once per module: each example's
+manual in each language (what fits the page and how full each page is are
+read from WeasyPrint's boxes), and a generated protocol whose schedule has 20
+visits and 25 procedures, with the manual's optional parts left out, to prove
+that a wide, long schedule spans several landscape pages with its header on
+each and nothing cut off, and that leaving parts out leaves no gap.
 """
 
 from __future__ import annotations
@@ -104,22 +107,51 @@ def big_schedule() -> dict:
             "footnotes": {"a": "A footnote on the first procedure."}}
 
 
+def _rewrite(folder: Path, name: str, change) -> None:
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def leave_out_optional_parts(folder: Path) -> None:
+    """No manual texts, no product handling, no amendments, no pharmacy, no pregnancy
+    follow-up: the optional parts of the site manual, all left out."""
+    def conduct(data):
+        data["site_manual"] = {"version": "1.0", "version_date": "2021-01-01"}
+        del data["safety"]["pregnancy"]
+
+    def trial(data):
+        for key in site_manual.HANDLING:
+            data["interventions"][0].pop(key)
+        del data["protocol"]["amendments"]
+
+    def people(data):
+        for site in data["sites"]:
+            site.pop("pharmacy")
+
+    _rewrite(folder, "conduct.yaml", conduct)
+    _rewrite(folder, "trial.yaml", trial)
+    _rewrite(folder, "people.yaml", people)
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """(protocol folder, output folder, layout problems) of the 20 x 25 schedule protocol's
-    English site manual: checked clean, laid out once in this process for both the PDF
-    (written as a build writes it) and the overflow check."""
+    """(protocol folder, output folder, layout problems) of the worked example with the
+    20 x 25 schedule (checked clean) and its optional parts left out: its English site
+    manual, laid out once in this process for both the PDF (written as a build writes it)
+    and the overflow check. One protocol for both cases, as laying out a manual is most
+    of these tests' time: the big schedule's tests and the optional parts' test each
+    assert on it what they assert (neither property depends on the other change)."""
     from trialdocs.pdf import render_document, write_pdf
 
     root = tmp_path_factory.mktemp("big")
     folder = root / "big-schedule"
     shutil.copytree(EXAMPLE, folder)
-    conduct = folder / "conduct.yaml"
-    data = yaml.safe_load(conduct.read_text(encoding="utf-8"))
-    data["schedule"] = big_schedule()
-    conduct.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    checked = check_protocol(folder)
+    _rewrite(folder, "conduct.yaml", lambda data: data.update(schedule=big_schedule()))
+    checked = check_protocol(folder)   # the big schedule is a valid one
     assert checked.ok, [str(d) for d in checked.diagnostics]
+    leave_out_optional_parts(folder)
     payload = site_manual.payload(_model(folder, "big-schedule"), "en")
     document = render_document(payload)
     out = root / "out" / "big-schedule"
@@ -613,45 +645,19 @@ def test_manual_strings_exist_in_every_language():
 
 # -- optional parts left out ------------------------------------------------------------------------
 
-def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(example_copy):
+def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(big):
     """No manual texts, no product handling, no amendments, no pharmacy: those sections go,
     numbering stays contiguous, and no page holds a chapter title alone."""
-    from trialdocs.pdf import render_document
-
-    def rewrite(name, change):
-        path = example_copy / name
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-    def conduct(data):
-        data["site_manual"] = {"version": "1.0", "version_date": "2021-01-01"}
-        del data["safety"]["pregnancy"]
-
-    def trial(data):
-        for key in site_manual.HANDLING:
-            data["interventions"][0].pop(key)
-        del data["protocol"]["amendments"]
-
-    def people(data):
-        for site in data["sites"]:
-            site.pop("pharmacy")
-
-    rewrite("conduct.yaml", conduct)
-    rewrite("trial.yaml", trial)
-    rewrite("people.yaml", people)
-    model = _model(example_copy)
+    folder, out, overflows = big
+    model = _model(folder, "big-schedule")
     ctx = site_manual.context(model, "en")
     ids = [e["id"] for e in ctx["outline"]]
     assert "product" not in ids and "consent" not in ids and "pregnancy" not in ids
     assert "checklist" in ids and "grid" in ids and "sites" in ids
     tops = [e["number"] for e in ctx["outline"] if e["level"] == 1]
     assert tops == [str(n) for n in range(1, len(tops) + 1)]
-    document = render_document(site_manual.payload(model, "en"))
-    assert _overflows(document) == []
-    pdf = example_copy / "manual.pdf"
-    pdf.write_bytes(document.write_pdf())
-    assert _bare_pages(pages(pdf), ctx, "en") == []
+    assert overflows == []
+    assert _bare_pages(pages(out / "site-manual.en.pdf"), ctx, "en") == []
 
 
 def _bare_pages(texts, ctx, lang) -> list[int]:

@@ -276,12 +276,14 @@ def struct_elements(pdf) -> list[tuple[dict, list[str]]]:
 
 def pdf_facts(path: Path) -> dict:
     """What the tests below read from one PDF, read in one pass: its fonts, its structure
-    elements and the catalog's /PageMode. pikepdf (qpdf, C++) parses a tagged PDF's
-    thousands of objects some ten times faster than pypdf, and each PDF is parsed once
-    per module (the ``pdfs`` fixture), not once per test."""
+    elements (None without a structure tree) and the catalog's /PageMode. pikepdf
+    (qpdf, C++) parses a tagged PDF's thousands of objects some ten times faster than
+    pypdf, and each PDF is parsed once per module (the ``pdfs`` fixture), not once per
+    test."""
     with pikepdf.open(path) as pdf:
         mode = pdf.Root.get("/PageMode")
-        return {"fonts": embedded_fonts(pdf), "elements": struct_elements(pdf),
+        tagged = "/StructTreeRoot" in pdf.Root
+        return {"fonts": embedded_fonts(pdf), "elements": struct_elements(pdf) if tagged else None,
                 "page_mode": None if mode is None else str(mode)}
 
 
@@ -395,6 +397,7 @@ def test_flow_figure_alternative_text_is_the_html_description(built, pdfs):
 
 def test_contents_have_no_nested_links_and_no_dot_text(built, pdfs):
     for pdf, facts in pdfs.items():
+        assert facts["elements"] is not None, f"{pdf.name}: no structure tree (not tagged)"
         nested = [anc for el, anc in facts["elements"] if el["/S"] == "/Link" and "/Link" in anc]
         assert not nested, f"{pdf.name}: links inside links"
     for pdf in built.rglob("site-manual.*.pdf"):

@@ -135,6 +135,22 @@ def small_built(tmp_path_factory) -> tuple[Path, Path]:
     return protocol, output
 
 
+@pytest.fixture(scope="session")
+def registry_built(tmp_path_factory) -> Path:
+    """A folder holding ``protocol/<slug>`` and ``output/``: the worked example cut to one
+    site and its registry files (two short PDFs, the cheapest to lay out;
+    buildhelp.copy_example), built once per run (``--jobs 1``). Read them, never change
+    them (copy them first)."""
+    from buildhelp import copy_example
+
+    base = shared_folder(tmp_path_factory, "small-registry")
+    shared_build(
+        tmp_path_factory, "small-registry/output",
+        [[base / "protocol" / EXAMPLE.name, "--jobs", "1", "-q"]],
+        prepare=lambda _: copy_example(base / "protocol", sites=1, documents=["registry"]))
+    return base
+
+
 def needs_shared(*parts):
     """Skip a test when ../shared (CI's reference material) is absent, saying so."""
     path = SHARED.joinpath(*parts)

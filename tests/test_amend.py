@@ -52,9 +52,10 @@ def git(cwd, *args):
                           text=True).stdout
 
 
-def make_repo(root):
+def make_repo(root, sites=None):
+    """The repository; ``sites``: the ids of the sites to keep (default: every site)."""
     folder = root / "protocol" / EXAMPLE.name
-    shutil.copytree(EXAMPLE, folder)
+    _copy_example(folder, sites)
     for name, edits in TO_1_0.items():
         path = folder / name
         text = path.read_text(encoding="utf-8")
@@ -66,10 +67,25 @@ def make_repo(root):
     git(root, "add", "-A")
     git(root, "commit", "-qm", "protocol 1.0")
     shutil.rmtree(folder)
-    shutil.copytree(EXAMPLE, folder)
+    _copy_example(folder, sites)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "protocol 2.0")
     return folder
+
+
+def _copy_example(folder, sites):
+    shutil.copytree(EXAMPLE, folder)
+    if sites is not None:
+        import yaml
+
+        from trialdocs.load import load_protocol_file_plain
+
+        people = load_protocol_file_plain(folder / "people.yaml")
+        people["sites"] = [site for site in people["sites"] if site["id"] in sites]
+        assert [site["id"] for site in people["sites"]] == sites
+        (folder / "people.yaml").write_text(
+            yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=10**6),
+            encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -87,12 +103,17 @@ def full(repo, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def with_pdf(repo, tmp_path_factory):
+def with_pdf(repo, examples_built, tmp_path_factory):
     """One consent form with PDFs, twice into the same output folder: (the package,
-    its files after the first run, its files after the second)."""
+    its files after the first run, its files after the second). The folder starts as a
+    copy of the run's build of the example (conftest.py), which the working tree is:
+    its forms are up to date there, as in a user's output/."""
     from trialdocs.amend.package import amendment_package
 
     out = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(examples_built / EXAMPLE.name, out / EXAMPLE.name)
+    (out / ".trialdocs").mkdir()
+    shutil.copy2(examples_built / ".trialdocs" / f"{EXAMPLE.name}.json", out / ".trialdocs")
     runs = []
     for _ in range(2):
         package = amendment_package(repo, "1.0", None, out, only=["consent"], sites=["tenon"],
@@ -198,7 +219,7 @@ def test_package_is_byte_identical_on_a_second_run(with_pdf):
 
 
 def test_changing_a_consent_risk_without_new_version_is_an_error(tmp_path):
-    folder = make_repo(tmp_path)
+    folder = make_repo(tmp_path, sites=["tenon"])  # one consent form to lay out, not three
     path = folder / "patient.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("where you get the shot.", "where you get the shot, or a bruise."),

@@ -2,7 +2,8 @@
 
 One full build of the worked example (the run's, conftest.py) is copied
 before a test changes anything; the other tests use a one-site, consent-only
-copy so that the file stays fast.
+copy, or a one-site, registry-only one where any document will do, so that
+the file stays fast.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def small(small_build, tmp_path):
     return _fresh_copy(*small_build, tmp_path)
 
 
+@pytest.fixture
+def registry(registry_built, tmp_path):
+    """One site, registry files only (8 files, 2 of them short PDFs; conftest.py): for
+    tests where any document will do, the cheapest to lay out again."""
+    return _fresh_copy(registry_built / "protocol" / SLUG, registry_built / "output", tmp_path)
+
+
 def manifest(output):
     return json.loads((output / SLUG / "manifest.json").read_text(encoding="utf-8"))
 
@@ -74,27 +82,35 @@ def keys(output):
 # -- what a change rebuilds ------------------------------------------------------------
 
 def test_change_to_one_site_rebuilds_that_site_and_documents_listing_sites(example):
+    """Every document's HTML (--no-pdf), then that site's English PDF: laying out the
+    site manuals, the slow part, would say nothing the HTML does not."""
     protocol, output = example
     before = keys(output)
     sites = sorted({p.split("/")[1].split(".")[0] for p in before if p.startswith("consent/")})
     assert len(sites) == 3
     edit(protocol / "people.yaml", 'emergency_phone: "+33 1 00 00 00 91"',
          'emergency_phone: "+33 1 00 00 00 99"')  # Saint-Antoine's emergency line
-    result = build(protocol, output, "-v")
+    result = build(protocol, output, "-v", "--no-pdf")
     assert result.returncode == 0, result.stderr
     rebuilt = built_paths(result)
     after = keys(output)
-    # exactly the targets whose key changed were rendered, and the summary says how many
+    # exactly the targets whose key changed were rendered (the PDFs, not built, keep
+    # their keys), and the summary says how many
     assert rebuilt == {p for p in after if after[p] != before.get(p)}
-    assert summary(result) == {"built": len(rebuilt), "up_to_date": len(after) - len(rebuilt),
+    asked = [p for p in after if not p.endswith(".pdf")]
+    assert summary(result) == {"built": len(rebuilt), "up_to_date": len(asked) - len(rebuilt),
                                "failed": 0}
     consent = {p for p in rebuilt if p.startswith("consent/")}
-    assert consent == {f"consent/saint-antoine.{lang}.{ext}"
-                       for lang in ("fr", "en") for ext in ("html", "pdf")}
+    assert consent == {f"consent/saint-antoine.{lang}.html" for lang in ("fr", "en")}
     # besides that site's forms, only documents that list every site
     assert {p.split("/")[0].split(".")[0] for p in rebuilt - consent} <= {"site-manual", "registry"}
     assert any(p.startswith("site-manual.") for p in rebuilt)
     assert not any(p.startswith(("consent/tenon", "consent/trousseau")) for p in rebuilt)
+    # the PDFs follow their HTML: that site's form, not the other sites'
+    result = build(protocol, output, "-v", "--only", "consent", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert built_paths(result) == {"consent/saint-antoine.en.pdf"}
+    assert summary(result) == {"built": 1, "up_to_date": 5 + N_ASSETS, "failed": 0}
 
 
 def test_noop_rebuild_renders_nothing_and_imports_no_renderer(example):
@@ -148,28 +164,28 @@ def test_filters_build_only_what_is_asked(small, tmp_path):
 
 # -- what the cache never trusts -----------------------------------------------------
 
-def test_edited_and_deleted_outputs_are_rebuilt(small):
-    protocol, output = small
+def test_edited_and_deleted_outputs_are_rebuilt(registry):
+    protocol, output = registry
     original = outputs(output / SLUG)
-    pdf = output / SLUG / "consent/saint-antoine.en.pdf"
-    html = output / SLUG / "consent/saint-antoine.fr.html"
+    pdf = output / SLUG / "registry/who-trds.pdf"
+    html = output / SLUG / "registry/clinicaltrials-gov.html"
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 1  # same size, one bit flipped
     pdf.write_bytes(bytes(data))
     html.unlink()
     result = build(protocol, output, "-v")
     assert result.returncode == 0, result.stderr
-    assert built_paths(result) == {"consent/saint-antoine.en.pdf", "consent/saint-antoine.fr.html"}
+    assert built_paths(result) == {"registry/who-trds.pdf", "registry/clinicaltrials-gov.html"}
     assert outputs(output / SLUG) == original
 
 
-def test_corrupt_manifest_means_full_rebuild(small):
-    protocol, output = small
+def test_corrupt_manifest_means_full_rebuild(registry):
+    protocol, output = registry
     original = outputs(output / SLUG)
     (output / SLUG / "manifest.json").write_text('{"outputs": [{"path": ', encoding="utf-8")
     result = build(protocol, output)
     assert result.returncode == 0, result.stderr
-    assert summary(result) == {"built": 4 + N_ASSETS, "up_to_date": 0, "failed": 0}
+    assert summary(result) == {"built": 8 + N_ASSETS, "up_to_date": 0, "failed": 0}
     assert outputs(output / SLUG) == original
 
 
@@ -212,13 +228,15 @@ def test_manifest_records_every_output(small_build):
 def test_removed_site_outputs_are_removed(example):
     protocol, output = example
     edit(protocol / "people.yaml", "  - id: trousseau", "  - id: trousseau-new")
-    result = build(protocol, output, "-v", "--only", "consent")
+    # one language asked (one PDF to lay out): the old site's forms go in both
+    result = build(protocol, output, "-v", "--only", "consent", "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "removed 4" in result.stdout
     names = {e["path"] for e in manifest(output)["outputs"]}
     assert not any(p.startswith("consent/trousseau.") for p in names)
     assert not list((output / SLUG / "consent").glob("trousseau.*"))
-    assert {f"consent/trousseau-new.{lang}.pdf" for lang in ("fr", "en")} <= names
+    assert built_paths(result) == {f"consent/trousseau-new.en.{ext}" for ext in ("html", "pdf")}
+    assert {f"consent/trousseau-new.en.{ext}" for ext in ("html", "pdf")} <= names
 
 
 # -- failures ----------------------------------------------------------------------------

@@ -24,21 +24,22 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_serial_and_parallel_builds_are_byte_identical_and_deterministic(small_built, tmp_path):
-    """A serial build, the run's parallel build (conftest.small_built, --jobs 2) and a
-    parallel build again, each into an empty folder."""
-    protocol, parallel = small_built
-    serial = build(protocol, tmp_path / "serial", "--jobs", "1")
-    again = build(protocol, tmp_path / "again", "--jobs", "2")
-    for result in (serial, again):
-        assert result.returncode == 0, result.stderr
-        assert summary(result)["built"] == 4 + N_ASSETS
-    first = outputs(tmp_path / "serial" / SLUG)
-    assert len(first) == 5 + N_ASSETS  # 4 documents, the manifest, the fonts and licence
-    for other in (outputs(parallel / SLUG), outputs(tmp_path / "again" / SLUG)):
-        assert {p: sha(d) for p, d in other.items() if p != MANIFEST} == \
-            {p: sha(d) for p, d in first.items() if p != MANIFEST}
-        assert_same_manifest(other[MANIFEST], first[MANIFEST])
+def test_serial_and_parallel_builds_are_byte_identical_and_deterministic(registry_built,
+                                                                        tmp_path):
+    """A parallel build here (two workers, one PDF each) and the run's serial build of the
+    same protocol (conftest.registry_built: one site, registry files, --jobs 1), made by
+    another process minutes before, each into an empty folder: the same bytes."""
+    protocol, serial = registry_built / "protocol" / SLUG, registry_built / "output"
+    result = build(protocol, tmp_path / "parallel", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert summary(result)["built"] == 8 + N_ASSETS  # 8 registry files, the fonts and licence
+    parallel = outputs(tmp_path / "parallel" / SLUG)
+    assert len([p for p in parallel if p.endswith(".pdf")]) == 2
+    first = outputs(serial / SLUG)
+    assert set(first) == set(parallel)
+    assert {p: sha(d) for p, d in parallel.items() if p != MANIFEST} == \
+        {p: sha(d) for p, d in first.items() if p != MANIFEST}
+    assert_same_manifest(parallel[MANIFEST], first[MANIFEST])
 
 
 def assert_same_manifest(a: bytes, b: bytes) -> None:
@@ -111,3 +112,26 @@ def test_pool_replaces_a_worker_killed_while_idle():
         assert sorted(v for _, ok, v in pool.run(abs, [-1, -2]) if ok) == [1, 2]
     finally:
         pool.close()
+
+
+def test_closing_a_pool_kills_a_worker_still_starting():
+    """A worker that has not answered yet may still be importing WeasyPrint: close()
+    kills it instead of waiting for its start-up to finish only to stop it."""
+    import signal
+    import time
+
+    from trialdocs.workers import Pool
+
+    pool = Pool(1, initializer=_slow_start)
+    pool.start()
+    worker = pool.workers[0]
+    started = time.monotonic()
+    pool.close()
+    assert worker.process.exitcode == -signal.SIGKILL
+    assert time.monotonic() - started < 15  # not a timing assertion: 20 s of start-up awaited
+
+
+def _slow_start():
+    import time
+
+    time.sleep(20)

@@ -7,15 +7,17 @@ install its own handling, or the SIGINT that ends the test does nothing.
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 
-from buildhelp import CONSENT_EDIT, CONSENT_TEXT, ROOT, copy_example, edit
+from buildhelp import ROOT, edit
 
 SLUG = "nct03970954"
+PHONE, OTHER_PHONE = "+33 1 00 00 00 01", "+33 1 00 00 00 09"  # Saint-Antoine's
 
 
 def _wait(condition, timeout, what, lines):
@@ -27,10 +29,16 @@ def _wait(condition, timeout, what, lines):
     raise AssertionError(f"timed out waiting for {what}; watch printed:\n" + "".join(lines))
 
 
-def test_watch_rebuilds_saved_changes_and_survives_errors(tmp_path):
-    protocol = copy_example(tmp_path / "protocol", sites=1, documents=["consent"])
+def test_watch_rebuilds_saved_changes_and_survives_errors(small_built, tmp_path):
+    """On a copy of the run's one-site consent build (conftest.small_built), up to date:
+    the first build lays out nothing, each saved change one PDF (--lang en)."""
+    protocol = tmp_path / "protocol" / SLUG
+    shutil.copytree(small_built[0], protocol)
     output = tmp_path / "output"
+    shutil.copytree(small_built[1], output)
     pdf = output / SLUG / "consent" / "saint-antoine.en.pdf"
+    french = output / SLUG / "consent" / "saint-antoine.fr.pdf"
+    first, french_bytes = pdf.read_bytes(), french.read_bytes()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "watch", str(protocol), "--output", str(output),
          "--lang", "en"],
@@ -42,14 +50,15 @@ def test_watch_rebuilds_saved_changes_and_survives_errors(tmp_path):
     reader.start()
     try:
         _wait(lambda: any("watching" in line for line in lines), 120, "the first build", lines)
-        assert pdf.exists() and not (output / SLUG / "consent" / "saint-antoine.fr.pdf").exists()
-        first = pdf.read_bytes()
+        assert pdf.read_bytes() == first
 
-        edit(protocol / "patient.yaml", CONSENT_TEXT, CONSENT_EDIT)
+        # the site's phone number, in both languages' forms: only English is watched
+        edit(protocol / "people.yaml", PHONE, OTHER_PHONE)
         saved = time.monotonic()
         _wait(lambda: pdf.read_bytes() != first, 60, "the rebuilt PDF", lines)
         print(f"new PDF on disk {time.monotonic() - saved:.2f} s after the save")
         second = pdf.read_bytes()
+        assert french.read_bytes() == french_bytes
 
         # an editor saving half-written YAML: diagnostics, and the watch goes on
         trial = protocol / "trial.yaml"
@@ -58,7 +67,7 @@ def test_watch_rebuilds_saved_changes_and_survives_errors(tmp_path):
         _wait(lambda: any("error" in line for line in lines), 60, "diagnostics", lines)
         assert process.poll() is None
         trial.write_text(good, encoding="utf-8")
-        edit(protocol / "patient.yaml", CONSENT_EDIT, CONSENT_TEXT)
+        edit(protocol / "people.yaml", OTHER_PHONE, PHONE)
         _wait(lambda: pdf.read_bytes() not in (second,), 60, "the PDF after the fix", lines)
         assert pdf.read_bytes() == first  # back to the first text: the same bytes
     finally:

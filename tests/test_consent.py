@@ -112,17 +112,20 @@ def test_html_is_escaped_document_with_lang_title_and_ordered_headings(built):
 
 
 def test_two_clean_builds_are_byte_identical(built, tmp_path):
-    """A clean build of one site's forms writes the bytes that the run's clean build of
-    the whole example (conftest.py, another selection in another folder) wrote for them,
-    and the same manifest entries."""
+    """A clean build of one site's form in one language writes the bytes that the run's
+    clean build of the whole example (conftest.py, another selection in another folder)
+    wrote for it, and the same manifest entries. French: the language with the most
+    typography (non-breaking spaces before colons, guillemets)."""
     out = tmp_path / "out"
-    result = run_cli("build", EXAMPLE, "--only", "consent", "--site", "tenon", "--output", out)
+    result = run_cli("build", EXAMPLE, "--only", "consent", "--site", "tenon", "--lang", "fr",
+                     "--output", out)
     assert result.returncode == 0, result.stderr
     # documents and manifest; the build's private cache (a dot folder) is no output
     digests = {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                for p in sorted(out.rglob("*")) if p.is_file()
                and not any(part.startswith(".") for part in p.relative_to(out).parts)}
-    assert len(digests) == 11  # 2 HTML, 2 PDF, the manifest, 5 fonts and their licence
+    assert len(digests) == 9  # the HTML, the PDF, the manifest, 5 fonts and their licence
+    assert {"nct03970954/consent/tenon.fr.html", "nct03970954/consent/tenon.fr.pdf"} < set(digests)
     manifest = "nct03970954/manifest.json"
     assert {path: digest for path, digest in digests.items() if path != manifest} == \
         {path: hashlib.sha256((built.parent / path).read_bytes()).hexdigest()
@@ -130,7 +133,7 @@ def test_two_clean_builds_are_byte_identical(built, tmp_path):
     mine = json.loads((out / manifest).read_text(encoding="utf-8"))
     full = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     paths = {e["path"] for e in mine["outputs"]}
-    assert len(paths) == 10
+    assert len(paths) == 8
     assert mine["outputs"] == [e for e in full["outputs"] if e["path"] in paths]
     assert {k: v for k, v in mine.items() if k != "outputs"} == \
         {k: v for k, v in full.items() if k != "outputs"}
@@ -161,17 +164,6 @@ def test_missing_risks_fails_check_and_keeps_previous_output(built, example_copy
     assert after == before
 
 
-def test_draft_status_marks_every_page(example_copy, tmp_path):
-    trial = example_copy / "trial.yaml"
-    trial.write_text(re.sub(r"(?m)^  status: final$", "  status: draft", trial.read_text(), count=1))
-    out = tmp_path / "out"
-    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "fr",
-                     "--output", out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    for page in pages(out / "nct03970954" / "consent" / "tenon.fr.pdf"):
-        assert "PROJET" in page
-
-
 HOSTILE = {
     "script": "<script>alert(1)</script>",
     "img": '<img src="file:///etc/passwd">',
@@ -184,31 +176,51 @@ HOSTILE = {
 LONG_WORD = "".join(f"{n:03d}x" for n in range(75))  # 300 characters, each place numbered
 
 
-def test_hostile_text_stays_text(example_copy, tmp_path):
-    patient = example_copy / "patient.yaml"
-    body = patient.read_text()
+@pytest.fixture(scope="module")
+def draft_hostile(tmp_path_factory):
+    """One form (Tenon, French) of a copy of the example in draft status, with hostile text
+    in its benefits (a Markdown field, both languages): (build result, output folder).
+    One build serves the two tests below, which change independent fields."""
+    base = tmp_path_factory.mktemp("draft-hostile")
+    folder = base / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    trial = folder / "trial.yaml"
+    trial.write_text(re.sub(r"(?m)^  status: final$", "  status: draft", trial.read_text(), count=1))
+    patient = folder / "patient.yaml"
     hostile = " ".join(HOSTILE.values()).replace('"', '\\"') + " " + LONG_WORD
-    body = re.sub(r"(?m)^  benefits:\n    fr: .*$|^  benefits:\n    en: .*$", lambda m: m.group(0), body)
     # put the hostile text into the English and French benefits (Markdown fields)
     body = re.sub(r"(?ms)^  benefits:\n.*?(?=^  [a-z_]+:)",
-                  f'  benefits:\n    fr: "{hostile}"\n    en: "{hostile}"\n', body, count=1)
+                  f'  benefits:\n    fr: "{hostile}"\n    en: "{hostile}"\n', patient.read_text(),
+                  count=1)
+    assert body.count(LONG_WORD) == 2
     patient.write_text(body)
-    out = tmp_path / "out"
-    result = run_cli("build", example_copy, "--only", "consent", "--site", "tenon", "--lang", "en",
+    out = base / "out"
+    result = run_cli("build", folder, "--only", "consent", "--site", "tenon", "--lang", "fr",
                      "--output", out)
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (out / "nct03970954" / "consent" / "tenon.en.html").read_text()
+    return result, out / "nct03970954" / "consent"
+
+
+def test_draft_status_marks_every_page(draft_hostile):
+    _, consent = draft_hostile
+    for page in pages(consent / "tenon.fr.pdf"):
+        assert "PROJET" in page
+
+
+def test_hostile_text_stays_text(draft_hostile):
+    result, consent = draft_hostile
+    html = (consent / "tenon.fr.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img" not in html and "&lt;img src=" in html
     assert "/etc/passwd" not in re.findall(r'(?:src|href)="([^"]*)"', html)
     assert 'href="file:' not in html and 'href="../' not in html
-    pdf_text = text(out / "nct03970954" / "consent" / "tenon.en.pdf")
+    pdf_text = text(consent / "tenon.fr.pdf")
     assert "<script>alert(1)</script>" in pdf_text
     assert "root:" not in pdf_text  # no content of /etc/passwd
     assert "secret" in pdf_text and "see this" in pdf_text
     assert LONG_WORD in re.sub(r"\s+", "", pdf_text)  # all 300 characters, over several lines
     assert f"a word of {len(LONG_WORD)} characters" in result.stdout  # and check warned
-    raw = (out / "nct03970954" / "consent" / "tenon.en.pdf").read_bytes()
+    raw = (consent / "tenon.fr.pdf").read_bytes()
     assert b"/EmbeddedFile" not in raw and b"/JavaScript" not in raw
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from buildhelp import ROOT, copy_example, edit
+from buildhelp import ROOT, edit
 
 SLUG = "nct03970954"
 TIMEOUT = 120  # no case may hang: a run past this fails the test
@@ -94,13 +94,10 @@ def tree(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    """A protocol and its last good build (registry files only), made once."""
-    base = tmp_path_factory.mktemp("good")
-    protocol = copy_example(base / "protocol", sites=1, documents=["registry"])
-    result = run("build", protocol, "--output", base / "output", "--jobs", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return base
+def good(registry_built):
+    """A protocol and its last good build (registry files only): the run's
+    (conftest.registry_built), shared with the SIGKILL test."""
+    return registry_built
 
 
 @pytest.fixture
@@ -437,6 +434,48 @@ def test_sigint_while_a_worker_starts_is_delivered_after_not_dropped():
     finally:
         signal.signal(signal.SIGINT, previous)
     assert seen == ["started", "SIGINT"]
+
+
+def test_sigterm_while_a_worker_is_spawned_stops_it_quietly():
+    """SIGTERM just after a render worker's process exists, before it got its start-up
+    data: the build stops (Interrupted) and the worker is killed, with nothing printed.
+
+    Python's resource tracker, launched at a pool's first start, unblocks SIGINT and
+    SIGTERM; the signal then stopped the parent in the middle of spawning and the child
+    printed "EOFError: Ran out of input" (a flaky SIGTERM test before). A fresh
+    process, so that the tracker is not running yet; the signal is sent right after the
+    worker is spawned."""
+    code = """if True:
+        import multiprocessing, os, signal, threading
+        from multiprocessing import util
+        from trialdocs import cli
+        from trialdocs.errors import Interrupted
+        from trialdocs.workers import Pool
+
+        spawn = util.spawnv_passfds
+
+        def spawn_then_sigterm(path, args, fds):
+            pid = spawn(path, args, fds)
+            if any(b"spawn_main" in os.fsencode(arg) for arg in args):  # a worker, not the tracker
+                signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+            return pid
+
+        util.spawnv_passfds = spawn_then_sigterm
+        cli.install_signal_handlers()
+        pool = Pool(1)
+        try:
+            try:
+                list(pool.run(abs, [-1]))
+            finally:
+                pool.close(kill=True)
+        except Interrupted:
+            print("interrupted; workers left:", len(multiprocessing.active_children()))
+    """
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "interrupted; workers left: 0\n"
+    assert result.stderr == ""
 
 
 def test_sigterm_ends_a_build_with_143_and_keeps_the_last_build(work):

@@ -19,6 +19,14 @@ finish). This pool is small and explicit instead:
   the mask, ignores SIGINT, then unblocks): a Ctrl-C that arrives while a
   worker starts is delivered to the parent right after, never dropped, and
   the parent's own handling is never replaced by an inherited "ignored".
+  Python's resource tracker is started before that: launching it *unblocks*
+  both signals (multiprocessing.resource_tracker.ensure_running), and a
+  SIGTERM let through while a worker was being spawned stopped the parent
+  before it had sent the child its start-up data (the child printed
+  "EOFError: Ran out of input" from multiprocessing's spawn_main);
+- a worker is in the pool's list before it starts, so stopping the pool
+  always reaches it, and a worker that has not answered yet (possibly still
+  importing WeasyPrint) is killed rather than asked to stop.
 """
 
 from __future__ import annotations
@@ -65,23 +73,35 @@ def _serve(conn, initializer, max_tasks: int, max_rss_mb: float) -> None:
 
 class _Worker:
     def __init__(self, context, initializer, max_tasks, max_rss_mb):
-        self.conn, child = context.Pipe()
+        self.conn, self.child = context.Pipe()
         self.process = context.Process(target=_serve, daemon=True,
-                                       args=(child, initializer, max_tasks, max_rss_mb))
-        _start_with_signals_blocked(self.process)
-        child.close()
+                                       args=(self.child, initializer, max_tasks, max_rss_mb))
         self.job = None
+        self.answered = False  # has sent a result: started and initialized
+
+    def start(self) -> None:
+        _start_with_signals_blocked(self.process)
+        self.child.close()
 
     def stop(self, kill: bool) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-        self.process.join(timeout=None if not kill else 5)
+        """Stop the process: asked to (after its current job) or killed.
+
+        A worker that never answered may still be starting (spawning, importing
+        WeasyPrint): it is killed, since waiting for it to finish starting only
+        to tell it to stop costs a WeasyPrint import, and asking means closing
+        a pipe its start-up may still be reading.
+        """
+        if self.process.pid is not None:  # started
+            if kill or not self.answered:
+                self.process.kill()
+            else:
+                try:
+                    self.conn.send(None)
+                except OSError:
+                    pass
+            self.process.join(timeout=None if not kill and self.answered else 5)
         self.conn.close()
+        self.child.close()
 
 
 def _start_with_signals_blocked(process) -> None:
@@ -90,8 +110,12 @@ def _start_with_signals_blocked(process) -> None:
     The child inherits the blocked mask through fork and exec, so it cannot
     be interrupted before ``_serve`` ignores SIGINT; the parent keeps its own
     handlers (never swapped for SIG_IGN and back), and a signal that arrives
-    meanwhile stays pending and is delivered when the mask is restored.
+    meanwhile stays pending and is delivered when the mask is restored. The
+    resource tracker is started first: its launch unblocks both signals.
     """
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
     try:
         process.start()
@@ -118,14 +142,17 @@ class Pool:
         """Start the missing workers, up to ``needed`` of them (default: the pool's count)."""
         wanted = self.count if needed is None else min(self.count, needed)
         while len(self.workers) < wanted:
-            self.workers.append(_Worker(self.context, self.initializer, self.max_tasks,
-                                        self.max_rss_mb))
+            worker = _Worker(self.context, self.initializer, self.max_tasks, self.max_rss_mb)
+            self.workers.append(worker)  # listed first: close() reaches it whatever happens next
             self.started += 1
+            worker.start()
 
-    def _replace(self, worker: _Worker, kill: bool) -> None:
+    def _replace(self, worker: _Worker, kill: bool, more_work: bool = True) -> None:
+        """Stop ``worker``; start another only if work is waiting (run() starts the rest)."""
         self.workers.remove(worker)
         worker.stop(kill=kill)
-        self.start(len(self.workers) + 1)
+        if more_work:
+            self.start(len(self.workers) + 1)
 
     def run(self, function, items):
         """Yield ``(index, ok, value)`` for each item, in completion order.
@@ -150,14 +177,15 @@ class Pool:
                     except (EOFError, OSError):
                         index, ok, value, retire = worker.job, False, self._death(worker), True
                     worker.job = None
+                    worker.answered = True
                     yield index, ok, value
                     if retire:
-                        self._replace(worker, kill=False)
+                        self._replace(worker, kill=False, more_work=bool(queue))
                 elif worker.process.sentinel in ready:
                     index = worker.job
                     worker.job = None
                     message = self._death(worker)
-                    self._replace(worker, kill=True)
+                    self._replace(worker, kill=True, more_work=bool(queue))
                     yield index, False, message
 
     def _hand_out(self, function, queue) -> None:

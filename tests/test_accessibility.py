@@ -28,10 +28,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
-from pypdf import PdfReader
 
 from conftest import ROOT
+from pdftext import reader as pdf_reader
 from trialdocs.assets import FONT_FACES, font_file
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -227,59 +228,79 @@ def _font_name(stem: str) -> str:
     return TTFont(str(FONT_DIR / font_file(stem)), lazy=True)["name"].getDebugName(6)
 
 
-def embedded_fonts(path: Path) -> set[str]:
+def embedded_fonts(pdf) -> set[str]:
     """The /FontName of every font a PDF's pages and their forms use, without the subset prefix."""
     names, seen = set(), set()
 
     def walk(resources):
-        resources = resources.get_object() if resources is not None else {}
+        if resources is None:
+            return
         for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
-            for face in [font] + [d.get_object() for d in font.get("/DescendantFonts") or []]:
+            for face in [font, *(font.get("/DescendantFonts") or [])]:
                 descriptor = face.get("/FontDescriptor")
                 if descriptor is not None:
-                    names.add(re.sub(r"^[A-Z]{6}\+", "", str(descriptor.get_object()["/FontName"])[1:]))
+                    names.add(re.sub(r"^[A-Z]{6}\+", "", str(descriptor["/FontName"])[1:]))
         for xobject in (resources.get("/XObject") or {}).values():
-            ref = getattr(xobject, "idnum", None)
-            if ref in seen:
+            if xobject.objgen in seen:
                 continue
-            seen.add(ref)
-            xobject = xobject.get_object()
+            seen.add(xobject.objgen)
             if "/Resources" in xobject:
                 walk(xobject["/Resources"])
 
-    for page in PdfReader(str(path)).pages:
-        walk(page.get("/Resources"))
+    for page in pdf.pages:
+        walk(page.obj.get("/Resources"))
     return names
 
 
-def struct_elements(path: Path):
-    """Every structure element of a tagged PDF, with the chain of its ancestors' types."""
-    root = PdfReader(str(path)).trailer["/Root"]
+def struct_elements(pdf) -> list[tuple[dict, list[str]]]:
+    """Every structure element of a tagged PDF ({"/S": type, and "/Lang" and "/Alt" as
+    text where it has them}), with the chain of its ancestors' types."""
+    found = []
 
     def walk(node, ancestors):
-        node = node.get_object()
-        if isinstance(node, list):
+        if isinstance(node, pikepdf.Array):
             for kid in node:
-                yield from walk(kid, ancestors)
-        elif isinstance(node, dict) and "/S" in node:
-            yield node, ancestors
+                walk(kid, ancestors)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            element = {"/S": str(node["/S"])}
+            element.update({key: str(node[key]) for key in ("/Lang", "/Alt") if key in node})
+            found.append((element, ancestors))
             if "/K" in node:
-                yield from walk(node["/K"], ancestors + [node["/S"]])
-        elif isinstance(node, dict) and "/K" in node:
-            yield from walk(node["/K"], ancestors)
+                walk(node["/K"], ancestors + [element["/S"]])
+        elif isinstance(node, pikepdf.Dictionary) and "/K" in node:
+            walk(node["/K"], ancestors)
 
-    yield from walk(root["/StructTreeRoot"], [])
+    walk(pdf.Root["/StructTreeRoot"], [])
+    return found
 
 
-def test_pdfs_embed_only_the_pinned_fonts(built):
+def pdf_facts(path: Path) -> dict:
+    """What the tests below read from one PDF, read in one pass: its fonts, its structure
+    elements (None without a structure tree) and the catalog's /PageMode. pikepdf
+    (qpdf, C++) parses a tagged PDF's thousands of objects some ten times faster than
+    pypdf, and each PDF is parsed once per module (the ``pdfs`` fixture), not once per
+    test."""
+    with pikepdf.open(path) as pdf:
+        mode = pdf.Root.get("/PageMode")
+        tagged = "/StructTreeRoot" in pdf.Root
+        return {"fonts": embedded_fonts(pdf), "elements": struct_elements(pdf) if tagged else None,
+                "page_mode": None if mode is None else str(mode)}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built) -> dict[Path, dict]:
+    """pdf_facts of every PDF of the build, by path."""
+    return {path: pdf_facts(path) for path in _outputs(built, ".pdf")}
+
+
+def test_pdfs_embed_only_the_pinned_fonts(built, pdfs):
     pinned = {_loose(_font_name(stem)) for stem, _, _ in FONT_FACES}
     problems, seen = [], set()
-    for pdf in _outputs(built, ".pdf"):
-        fonts = embedded_fonts(pdf)
+    for pdf, facts in pdfs.items():
+        fonts = facts["fonts"]
         assert fonts, f"{pdf.name}: no embedded font found: the check would prove nothing"
         seen |= fonts
-        # pypdf gives names as the PDF spells them (e.g. Source-Sans-Pro-Bold); compare loosely
+        # names as the PDF spells them (e.g. Source-Sans-Pro-Bold); compare loosely
         others = {f for f in fonts if _loose(f) not in pinned}
         if others:
             problems.append(f"{pdf.relative_to(built)}: {sorted(others)}")
@@ -319,7 +340,7 @@ def _loose(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower()).replace("regular", "").replace("italic", "it")
 
 
-def test_english_registry_text_in_the_french_manual_is_tagged_english(built):
+def test_english_registry_text_in_the_french_manual_is_tagged_english(built, pdfs, tmp_path):
     """The worked example gives French variants (local.fr) of its registry texts, so its
     French manual shows none in English; without them, each English text carries lang=en."""
     import copy
@@ -342,9 +363,8 @@ def test_english_registry_text_in_the_french_manual_is_tagged_english(built):
             for item in value:
                 untranslated(item)
     untranslated(data)
-    target = next(t for t in site_manual.targets(build_model(data, "nct03970954"))
-                  if t.path == "site-manual.fr.html")
-    html = target.render().decode("utf-8")
+    targets = {t.path: t for t in site_manual.targets(build_model(data, "nct03970954"))}
+    html = targets["site-manual.fr.html"].render().decode("utf-8")
     marked = re.findall(r'<(\w+)[^>]* lang="en"', html)
     assert len(marked) >= 10, "English title, objectives, criteria ... carry lang=en in the HTML"
     assert re.search(r'<h1 class="running-title" lang="en">', html)
@@ -352,43 +372,43 @@ def test_english_registry_text_in_the_french_manual_is_tagged_english(built):
     english = (built / "nct03970954" / "site-manual.en.html").read_text(encoding="utf-8")
     assert ' lang="en"' not in english.split("<body", 1)[1], "no lang mark where text is in the document's language"
 
-    pdf = next(t for t in site_manual.targets(build_model(data, "nct03970954"))
-               if t.path == "site-manual.fr.pdf")
-    import tempfile
+    from trialdocs.pdf import render_pdf
 
-    path = Path(tempfile.mkdtemp()) / "untranslated.fr.pdf"   # not among the built outputs
-    path.write_bytes(pdf.render())
-    langs = [str(el["/Lang"]) for el, _ in struct_elements(path) if "/Lang" in el]
+    path = tmp_path / "untranslated.fr.pdf"   # not among the built outputs
+    # laid out from the HTML above, as a build makes a PDF (one template run for both)
+    path.write_bytes(render_pdf(targets["site-manual.fr.pdf"].payload, html))
+    langs = [el["/Lang"] for el, _ in pdf_facts(path)["elements"] if "/Lang" in el]
     assert langs and set(langs) == {"en"}, langs
     assert len(langs) >= len(marked), (len(langs), len(marked))
-    assert not [el for el, _ in struct_elements(built / "nct03970954" / "site-manual.en.pdf")
+    assert not [el for el, _ in pdfs[built / "nct03970954" / "site-manual.en.pdf"]["elements"]
                 if "/Lang" in el]
 
 
-def test_flow_figure_alternative_text_is_the_html_description(built):
+def test_flow_figure_alternative_text_is_the_html_description(built, pdfs):
     html = (built / "nct03970954" / "site-manual.en.html").read_text(encoding="utf-8")
     desc = re.search(r"<desc>([^<]+)</desc>", html).group(1)
     import html as htmllib
     desc = htmllib.unescape(desc)
-    figures = [el for el, _ in struct_elements(built / "nct03970954" / "site-manual.en.pdf")
+    figures = [el for el, _ in pdfs[built / "nct03970954" / "site-manual.en.pdf"]["elements"]
                if el["/S"] == "/Figure"]
-    assert figures and all(desc in str(el.get("/Alt", "")) for el in figures), \
-        [str(el.get("/Alt")) for el in figures]
+    assert figures and all(desc in el.get("/Alt", "") for el in figures), \
+        [el.get("/Alt") for el in figures]
 
 
-def test_contents_have_no_nested_links_and_no_dot_text(built):
-    for pdf in _outputs(built, ".pdf"):
-        nested = [anc for el, anc in struct_elements(pdf) if el["/S"] == "/Link" and "/Link" in anc]
+def test_contents_have_no_nested_links_and_no_dot_text(built, pdfs):
+    for pdf, facts in pdfs.items():
+        assert facts["elements"] is not None, f"{pdf.name}: no structure tree (not tagged)"
+        nested = [anc for el, anc in facts["elements"] if el["/S"] == "/Link" and "/Link" in anc]
         assert not nested, f"{pdf.name}: links inside links"
     for pdf in built.rglob("site-manual.*.pdf"):
-        contents = PdfReader(str(pdf)).pages[1].extract_text()  # the page after the title page
+        contents = pdf_reader(pdf).pages[1].extract_text()  # the page after the title page
         assert re.search(r"\b1\.1\b", contents), "page 2 is not the contents page"
         assert "...." not in contents, f"{pdf.name}: leader dots extracted as text"
 
 
-def test_site_manual_opens_with_bookmarks_panel_and_consent_does_not(built):
-    for pdf in _outputs(built, ".pdf"):
-        mode = PdfReader(str(pdf)).trailer["/Root"].get("/PageMode")
+def test_site_manual_opens_with_bookmarks_panel_and_consent_does_not(built, pdfs):
+    for pdf, facts in pdfs.items():
+        mode = facts["page_mode"]
         expected = "/UseOutlines" if pdf.name.startswith("site-manual") else None
         assert mode == expected, f"{pdf.relative_to(built)}: /PageMode {mode}"
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, SHARED, needs_shared, run_cli
-from pdftext import normalize, outline_titles, pages, text
+from pdftext import normalize, outline_titles, pages, reader as pdf_reader, text
 from trialdocs import m11
 from trialdocs.render import strings
 
@@ -82,14 +82,12 @@ def test_title_page_and_synopsis_show_the_registry_values(built):
 
 
 def test_running_header_page_numbers_and_landscape_schedule(built):
-    from pypdf import PdfReader
-
     path = built / "protocol.en.pdf"
     texts = pages(path)
     total = len(texts)
     assert all(f"Page {n} of {total}" in t for n, t in enumerate(texts, 1))
     assert all("Version 2.0, 15 October 2020" in t for t in texts[1:])
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     landscape = [i for i, page in enumerate(reader.pages)
                  if float(page.mediabox.width) > float(page.mediabox.height)]
     assert landscape and all("Schedule of Activities" in texts[landscape[0]] for _ in [0])

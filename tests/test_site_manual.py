@@ -1,9 +1,12 @@
 """The site manual, read back from the built PDFs and HTML.
 
-Two builds per run of this module (module-scoped fixtures): the worked
-example in every declared language, and a generated protocol whose schedule
-has 20 visits and 25 procedures, to prove that a wide, long schedule spans
-several landscape pages with its header on each and nothing cut off.
+The worked example's manuals come from the run's one build of the examples
+(conftest.py). Laid out in this process, once per module: each example's
+manual in each language (what fits the page and how full each page is are
+read from WeasyPrint's boxes), and a generated protocol whose schedule has 20
+visits and 25 procedures, with the manual's optional parts left out, to prove
+that a wide, long schedule spans several landscape pages with its header on
+each and nothing cut off, and that leaving parts out leaves no gap.
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pypdf import PdfReader
 
 from conftest import EXAMPLE, run_cli
-from pdftext import normalize, pages
+from pdftext import normalize, pages, reader as pdf_reader
 from trialdocs import typography
 from trialdocs.check import check_protocol
 from trialdocs.documents import site_manual
@@ -105,22 +107,51 @@ def big_schedule() -> dict:
             "footnotes": {"a": "A footnote on the first procedure."}}
 
 
+def _rewrite(folder: Path, name: str, change) -> None:
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def leave_out_optional_parts(folder: Path) -> None:
+    """No manual texts, no product handling, no amendments, no pharmacy, no pregnancy
+    follow-up: the optional parts of the site manual, all left out."""
+    def conduct(data):
+        data["site_manual"] = {"version": "1.0", "version_date": "2021-01-01"}
+        del data["safety"]["pregnancy"]
+
+    def trial(data):
+        for key in site_manual.HANDLING:
+            data["interventions"][0].pop(key)
+        del data["protocol"]["amendments"]
+
+    def people(data):
+        for site in data["sites"]:
+            site.pop("pharmacy")
+
+    _rewrite(folder, "conduct.yaml", conduct)
+    _rewrite(folder, "trial.yaml", trial)
+    _rewrite(folder, "people.yaml", people)
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """(protocol folder, output folder, layout problems) of the 20 x 25 schedule protocol's
-    English site manual: checked clean, laid out once in this process for both the PDF
-    (written as a build writes it) and the overflow check."""
+    """(protocol folder, output folder, layout problems) of the worked example with the
+    20 x 25 schedule (checked clean) and its optional parts left out: its English site
+    manual, laid out once in this process for both the PDF (written as a build writes it)
+    and the overflow check. One protocol for both cases, as laying out a manual is most
+    of these tests' time: the big schedule's tests and the optional parts' test each
+    assert on it what they assert (neither property depends on the other change)."""
     from trialdocs.pdf import render_document, write_pdf
 
     root = tmp_path_factory.mktemp("big")
     folder = root / "big-schedule"
     shutil.copytree(EXAMPLE, folder)
-    conduct = folder / "conduct.yaml"
-    data = yaml.safe_load(conduct.read_text(encoding="utf-8"))
-    data["schedule"] = big_schedule()
-    conduct.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    checked = check_protocol(folder)
+    _rewrite(folder, "conduct.yaml", lambda data: data.update(schedule=big_schedule()))
+    checked = check_protocol(folder)   # the big schedule is a valid one
     assert checked.ok, [str(d) for d in checked.diagnostics]
+    leave_out_optional_parts(folder)
     payload = site_manual.payload(_model(folder, "big-schedule"), "en")
     document = render_document(payload)
     out = root / "out" / "big-schedule"
@@ -138,7 +169,7 @@ def test_builds_in_each_declared_language(built):
         page = built / f"site-manual.{lang}.html"
         assert pdf.read_bytes().startswith(b"%PDF-")
         assert f'<html lang="{lang}">' in page.read_text(encoding="utf-8")
-        assert len(PdfReader(str(pdf)).pages) > 10
+        assert len(pdf_reader(pdf).pages) > 10
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,16 +188,11 @@ def page_lines(path: Path, index: int) -> list[str]:
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             fragments.append((round(y), x, text.strip()))
 
-    _reader(path, path.stat().st_mtime_ns).pages[index].extract_text(visitor_text=visit)
+    pdf_reader(path).pages[index].extract_text(visitor_text=visit)
     lines = {}
     for y, x, text in fragments:
         lines.setdefault(y, []).append((x, text))
     return [normalize(" ".join(t for _, t in sorted(lines[y]))) for y in sorted(lines, reverse=True)]
-
-
-@functools.lru_cache(maxsize=8)
-def _reader(path: Path, mtime: int) -> PdfReader:
-    return PdfReader(str(path))
 
 
 ENTRY = re.compile(r"^\d+(\.\d+)? .+ \d+$")
@@ -216,7 +242,7 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(built, model, lang)
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_outline_has_one_bookmark_per_section(built, model, lang):
     path = built / f"site-manual.{lang}.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     outline = site_manual.context(model, lang)["outline"]
     numbers = _toc_numbers(path, _toc_pages(path, pages(path), strings(lang)), outline)
 
@@ -280,7 +306,7 @@ def test_checklist_has_every_criterion_in_yaml_order(built, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_schedule_is_landscape_with_every_procedure_and_visit(built, model, lang):
     path = built / f"site-manual.{lang}.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     ctx = site_manual.context(model, lang)
     texts = pages(path)
     names = [normalize(r["name"]) for g in ctx["schedule"]["tables"][0]["groups"]
@@ -416,7 +442,7 @@ def test_french_manual_is_in_french(built):
 def test_big_schedule_spans_pages_with_its_header_on_each(big):
     folder, out, _ = big
     path = out / "site-manual.en.pdf"
-    reader = PdfReader(str(path))
+    reader = pdf_reader(path)
     texts = pages(path)
     m = strings("en")["manual"]
     schedule = big_schedule()
@@ -619,45 +645,19 @@ def test_manual_strings_exist_in_every_language():
 
 # -- optional parts left out ------------------------------------------------------------------------
 
-def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(example_copy):
+def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(big):
     """No manual texts, no product handling, no amendments, no pharmacy: those sections go,
     numbering stays contiguous, and no page holds a chapter title alone."""
-    from trialdocs.pdf import render_document
-
-    def rewrite(name, change):
-        path = example_copy / name
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-    def conduct(data):
-        data["site_manual"] = {"version": "1.0", "version_date": "2021-01-01"}
-        del data["safety"]["pregnancy"]
-
-    def trial(data):
-        for key in site_manual.HANDLING:
-            data["interventions"][0].pop(key)
-        del data["protocol"]["amendments"]
-
-    def people(data):
-        for site in data["sites"]:
-            site.pop("pharmacy")
-
-    rewrite("conduct.yaml", conduct)
-    rewrite("trial.yaml", trial)
-    rewrite("people.yaml", people)
-    model = _model(example_copy)
+    folder, out, overflows = big
+    model = _model(folder, "big-schedule")
     ctx = site_manual.context(model, "en")
     ids = [e["id"] for e in ctx["outline"]]
     assert "product" not in ids and "consent" not in ids and "pregnancy" not in ids
     assert "checklist" in ids and "grid" in ids and "sites" in ids
     tops = [e["number"] for e in ctx["outline"] if e["level"] == 1]
     assert tops == [str(n) for n in range(1, len(tops) + 1)]
-    document = render_document(site_manual.payload(model, "en"))
-    assert _overflows(document) == []
-    pdf = example_copy / "manual.pdf"
-    pdf.write_bytes(document.write_pdf())
-    assert _bare_pages(pages(pdf), ctx, "en") == []
+    assert overflows == []
+    assert _bare_pages(pages(out / "site-manual.en.pdf"), ctx, "en") == []
 
 
 def _bare_pages(texts, ctx, lang) -> list[int]:
@@ -740,7 +740,7 @@ def test_working_logs_and_forms_are_printable_pages(built, model, lang):
         body = texts[starts[-1]]          # the form's page (the contents may name it too)
         for label in m["forms"][key].get("columns") or m["forms"][key]["fields"]:
             assert normalize(label).split(" ")[0] in body, (key, label)
-    reader = PdfReader(str(built / f"site-manual.{lang}.pdf"))
+    reader = pdf_reader(built / f"site-manual.{lang}.pdf")
     landscape = [i for i, p in enumerate(reader.pages) if p.mediabox.width > p.mediabox.height]
     for key in keys[:4]:
         title = normalize(m["forms"][key]["title"])

@@ -15,7 +15,7 @@ build: $(STAMP)
 # Two processes, one test file each at a time (module fixtures are built once):
 # most tests wait on a build in a subprocess, so the suite's wall time halves.
 test: $(STAMP) axe
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 check: $(STAMP)
 	$(PY) build.py check

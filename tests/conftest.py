@@ -187,3 +187,31 @@ def golden(request):
                         f"if the change is intended):\n{diff}")
 
     return compare
+
+
+# -- order of the test files -----------------------------------------------------------
+#
+# ``make test`` hands whole files to two workers in collection order
+# (``--dist loadfile --no-loadscope-reorder``). The slow files go first, so that
+# the run ends on short files on both workers rather than one worker finishing
+# a long file alone; the first one starts the shared build of the examples
+# (above) and the second needs none of it for its first tests. Then the rest,
+# in name order. (Seconds on an idle 2-core machine, in comments.)
+FIRST_FILES = (
+    "test_accessibility.py",      # shared build, then the browser audit: ~60
+    "test_any_trial.py",          # the deletion sweeps: ~30
+    "test_site_manual.py",        # in-process layouts of the manuals: ~25
+    "test_init.py",               # a starter built in full: ~12
+    "test_build_incremental.py",  # ~12
+    "test_amend.py",              # ~11
+    "test_robustness.py",         # ~10
+    "test_consent.py",            # ~10
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return FIRST_FILES.index(name) if name in FIRST_FILES else len(FIRST_FILES)
+
+    items.sort(key=rank)  # stable: the tests of a file keep their order

@@ -3,6 +3,7 @@
 The running header (study title left, site name right, 8 pt) is a page-margin box
 of fixed height. `check` warns when a field is longer than it holds; the PDF still
 wraps the text onto more lines rather than dropping words past the page edge.
+A word longer than a table column wraps inside its cell, on the page.
 """
 
 from __future__ import annotations
@@ -36,3 +37,55 @@ def test_long_site_name_is_warned_and_whole_on_every_page_header(example_copy, t
     assert len(pdf_pages) > 2
     for number, page in enumerate(pdf_pages[1:], 2):   # the first page has a title block instead
         assert LONG_NAME in page, f"page {number}: the header lost part of the site name"
+
+
+# Paper tables are laid out from declared column widths (document.css); a word
+# longer than its column wraps inside the cell rather than widening the table.
+LONG_CELL_WORD = "".join(f"{n:03d}v" for n in range(50))  # 200 characters, each place numbered
+
+
+def test_long_word_in_a_table_cell_wraps_inside_its_cell_on_the_page():
+    from weasyprint.formatting_structure import boxes
+
+    from conftest import EXAMPLE
+    from trialdocs.documents import consent
+    from trialdocs.load import load_protocol
+    from trialdocs.model import build_model
+    from trialdocs.pdf import render_document, write_pdf
+
+    source, problems = load_protocol(EXAMPLE)
+    assert not problems
+    visit = source.data["schedule"]["visits"][0]
+    visit["lay_name"] = {**visit["lay_name"], "en": f"Screening {LONG_CELL_WORD}"}
+    target = next(t for t in consent.targets(build_model(source.data, EXAMPLE.name))
+                  if t.path == "consent/tenon.en.pdf")
+    document = render_document(target.payload)
+
+    cells, outside = [], []
+    for number, page in enumerate(document.pages, 1):
+        right = page._page_box.content_box_x() + page._page_box.width
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.MarginBox) or getattr(box, "width", None) is None:
+                continue
+            if box.border_box_x() + box.border_width() > right + 0.01:
+                outside.append(f"page {number}: {type(box).__name__} past the page edge")
+            if isinstance(box, boxes.TableCellBox):
+                cell_right = box.border_box_x() + box.border_width()
+                text = "".join(getattr(b, "text", "") for b in box.descendants())
+                if "000v" in text:
+                    cells.append(text)
+                outside += [f"page {number}: {getattr(b, 'text', '')[:20]!r} out of its cell"
+                            for b in box.descendants() if getattr(b, "width", None) is not None
+                            and b.border_box_x() + b.border_width() > cell_right + 0.01]
+    assert cells and LONG_CELL_WORD in "".join(cells[0].split()), "the word is not in a table cell"
+    assert not outside, "\n".join(outside)
+    pdf_text = "".join(" ".join(pages_text(write_pdf(document, target.payload))).split())
+    assert LONG_CELL_WORD in pdf_text
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]

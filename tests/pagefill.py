@@ -145,3 +145,24 @@ def short_pages(document, minimum: float = 1 / 3) -> list[str]:
             out.append(f"page {index + 1} ({orientation(page)}) is {share:.0%} full: "
                        f"{page_text(page)!r}")
     return out
+
+
+def overflows(document) -> list[str]:
+    """Boxes that stick out of the page's content area, or out of their table cell."""
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            if isinstance(box, boxes.MarginBox) or getattr(box, "width", None) is None:
+                continue
+            if box.border_box_x() + box.border_width() > right + 0.01:
+                problems.append(f"page {number}: {type(box).__name__} past the page edge")
+            if isinstance(box, boxes.TableCellBox):
+                cell_right = box.border_box_x() + box.border_width()
+                for inner in box.descendants():
+                    if inner is not box and getattr(inner, "width", None) is not None and \
+                            inner.border_box_x() + inner.border_width() > cell_right + 0.01:
+                        problems.append(f"page {number}: {getattr(inner, 'text', '')!r} "
+                                        "sticks out of its table cell")
+    return problems

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, run_cli
+from pagefill import overflows
 from pdftext import normalize, pages, reader as pdf_reader
 from trialdocs import typography
 from trialdocs.check import check_protocol
@@ -157,7 +158,7 @@ def big(tmp_path_factory):
     out = root / "out" / "big-schedule"
     out.mkdir(parents=True)
     (out / "site-manual.en.pdf").write_bytes(write_pdf(document, payload))
-    return folder, out, _overflows(document)
+    return folder, out, overflows(document)
 
 
 # -- the worked example ----------------------------------------------------------------------
@@ -470,32 +471,11 @@ def test_big_schedule_spans_pages_with_its_header_on_each(big):
         assert visit["name"] in text and visit["id"] in text
 
 
-def _overflows(document) -> list[str]:
-    """Boxes that stick out of the page's content area, or out of their table cell."""
-    from weasyprint.formatting_structure import boxes
-
-    problems = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width
-        for box in page_box.descendants():
-            if isinstance(box, boxes.MarginBox) or getattr(box, "width", None) is None:
-                continue
-            if box.border_box_x() + box.border_width() > right + 0.01:
-                problems.append(f"page {number}: {type(box).__name__} past the page edge")
-            if isinstance(box, boxes.TableCellBox):
-                cell_right = box.border_box_x() + box.border_width()
-                for inner in box.descendants():
-                    if inner is not box and getattr(inner, "width", None) is not None and \
-                            inner.border_box_x() + inner.border_width() > cell_right + 0.01:
-                        problems.append(f"page {number}: {getattr(inner, 'text', '')!r} "
-                                        "sticks out of its table cell")
-    return problems
 
 
 def test_big_schedule_fits_the_page(big):
-    _, _, overflows = big
-    assert overflows == []
+    _, _, sticking_out = big
+    assert sticking_out == []
 
 
 @pytest.fixture(scope="module")
@@ -517,7 +497,7 @@ def laid_out():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_example_fits_the_page(laid_out, lang):
-    assert _overflows(laid_out(SLUG, lang)) == []
+    assert overflows(laid_out(SLUG, lang)) == []
 
 
 FILLED = [(SLUG, lang) for lang in LANGS] + [("nct02210780", "en")]
@@ -648,7 +628,7 @@ def test_manual_strings_exist_in_every_language():
 def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(big):
     """No manual texts, no product handling, no amendments, no pharmacy: those sections go,
     numbering stays contiguous, and no page holds a chapter title alone."""
-    folder, out, overflows = big
+    folder, out, sticking_out = big
     model = _model(folder, "big-schedule")
     ctx = site_manual.context(model, "en")
     ids = [e["id"] for e in ctx["outline"]]
@@ -656,7 +636,7 @@ def test_optional_parts_left_out_leave_no_gap_and_no_bare_page(big):
     assert "checklist" in ids and "grid" in ids and "sites" in ids
     tops = [e["number"] for e in ctx["outline"] if e["level"] == 1]
     assert tops == [str(n) for n in range(1, len(tops) + 1)]
-    assert overflows == []
+    assert sticking_out == []
     assert _bare_pages(pages(out / "site-manual.en.pdf"), ctx, "en") == []
 
 
